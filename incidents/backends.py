@@ -1,0 +1,36 @@
+"""The one small interface every geocoding backend implements (bundled gazetteer, GeoNames, online services)."""
+
+from __future__ import annotations
+
+from typing import Protocol, runtime_checkable
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .models import GazetteerRef, GeoContext, Precision
+
+__all__ = ["PlaceCandidate", "GeocoderBackend"]
+
+
+class PlaceCandidate(BaseModel):
+    """A feature a backend found for a place name: its centre, its size and how well it matched."""
+
+    model_config = ConfigDict(frozen=True)
+
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    radius_m: float = Field(gt=0, description="radius that covers the feature itself")
+    precision: Precision
+    entry: GazetteerRef
+    score: float = Field(ge=0, le=1, description="1 for an exact name in context, lower for fuzzy or off-context")
+    country: str | None = None
+
+
+@runtime_checkable
+class GeocoderBackend(Protocol):
+    """Looks up a bare place name (qualifiers already stripped) in the event's context."""
+
+    name: str
+
+    def lookup(self, name: str, context: GeoContext) -> list[PlaceCandidate]:
+        """Candidates best first; [] when nothing matches; GeocoderServiceError when the service fails."""
+        ...

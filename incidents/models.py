@@ -1,0 +1,407 @@
+"""Pydantic models: what an analyst writes (EventFile, Source, Report, Note) and what the pipeline derives
+(Geocode, TimeWindow, Assessment, Incident, Unresolved, MappedEvent).
+
+Input models forbid unknown fields so a typo in a file is an error, not silently ignored data.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from .taxonomy import event_types
+
+__all__ = [
+    "Precision",
+    "TimePrecision",
+    "Status",
+    "SourceKind",
+    "PlaceRole",
+    "GeoContext",
+    "Source",
+    "When",
+    "StatusOverride",
+    "Span",
+    "Report",
+    "Note",
+    "EventFile",
+    "GazetteerRef",
+    "Geocode",
+    "TimeWindow",
+    "Assessment",
+    "LocatedReport",
+    "Incident",
+    "Unresolved",
+    "Counts",
+    "MappedEvent",
+]
+
+Identifier = Annotated[str, Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:\-]*$")]
+Latitude = Annotated[float, Field(ge=-90.0, le=90.0, allow_inf_nan=False)]
+Longitude = Annotated[float, Field(ge=-180.0, le=180.0, allow_inf_nan=False)]
+Radius = Annotated[float, Field(gt=0.0, le=20_100_000.0, allow_inf_nan=False)]
+
+
+class Precision(StrEnum):
+    """How precisely a place is known, from finest to coarsest."""
+
+    landmark = "landmark"
+    district = "district"
+    city = "city"
+    region = "region"
+    country = "country"
+
+
+class TimePrecision(StrEnum):
+    """How precisely a time is known, from finest to coarsest."""
+
+    exact = "exact"
+    hour = "hour"
+    part_of_day = "part_of_day"
+    day = "day"
+    week = "week"
+    month = "month"
+
+
+class Status(StrEnum):
+    """Verification status. Confirmed and unconfirmed are never drawn alike."""
+
+    confirmed = "confirmed"
+    unconfirmed = "unconfirmed"
+
+
+class SourceKind(StrEnum):
+    """What kind of source said it."""
+
+    social = "social"
+    media = "media"
+    official = "official"
+    ngo = "ngo"
+    aggregator = "aggregator"
+    other = "other"
+
+
+class PlaceRole(StrEnum):
+    """Whether the place is where the thing happened or only where it was observed from or headed to."""
+
+    location = "location"
+    observed_from = "observed_from"
+    destination = "destination"
+
+
+class _Input(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class GeoContext(_Input):
+    """Where the event is, so that place names resolve to the right homonym."""
+
+    country: str | None = Field(default=None, description="ISO 3166-1 alpha-2 code, e.g. VE")
+    city: str | None = None
+    admin1: str | None = None
+
+    @field_validator("country")
+    @classmethod
+    def _iso2(cls, v: str | None) -> str | None:
+        if v is None:
+            return v
+        if len(v) != 2 or not v.isalpha():
+            raise ValueError("must be an ISO 3166-1 alpha-2 country code such as VE")
+        return v.upper()
+
+
+class Source(_Input):
+    """Who said it: an account, an outlet, an official body."""
+
+    id: Identifier
+    name: str = Field(min_length=1, max_length=500)
+    handle: str | None = Field(default=None, max_length=500)
+    kind: SourceKind = SourceKind.social
+    url: str | None = Field(default=None, max_length=4000)
+    cites: list[Identifier] = Field(default_factory=list, description="ids of sources this one relays")
+
+
+class When(_Input):
+    """A time as reported: a date, a datetime or an interval, with its precision and the phrase used."""
+
+    start: datetime | date | None = None
+    end: datetime | date | None = None
+    precision: TimePrecision | None = None
+    text: str | None = Field(default=None, max_length=2000)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_scalar(cls, data: object) -> object:
+        if isinstance(data, (date, datetime)):
+            return {"start": data}
+        if isinstance(data, str):
+            for parse in (datetime.fromisoformat, date.fromisoformat):
+                try:
+                    return {"start": parse(data)}
+                except ValueError:
+                    continue
+            return {"text": data}
+        return data
+
+    @model_validator(mode="after")
+    def _something(self) -> When:
+        if self.start is None and self.text is None:
+            raise ValueError("needs a start (date or datetime) or a text such as 'late Monday night'")
+        if self.end is not None and self.start is None:
+            raise ValueError("an end needs a start")
+        return self
+
+
+class StatusOverride(_Input):
+    """An analyst's decision, which always wins over the policy."""
+
+    status: Status
+    reason: str = Field(min_length=1, max_length=2000)
+    by: str | None = Field(default=None, max_length=200)
+
+
+class Span(_Input):
+    """Where in the source article a drafted report came from."""
+
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    text: str
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Span:
+        if self.end < self.start:
+            raise ValueError("end is before start")
+        return self
+
+
+class Report(_Input):
+    """One source's claim that something happened somewhere at some time."""
+
+    id: Identifier
+    event_type: str
+    where: str = Field(min_length=1, max_length=2000, description="the place as reported")
+    place_role: PlaceRole = PlaceRole.location
+    lat: Latitude | None = None
+    lon: Longitude | None = None
+    radius_m: Radius | None = None
+    precision: Precision | None = None
+    when: When
+    source: Identifier
+    url: str | None = Field(default=None, max_length=4000, description="link to the post or article")
+    media: list[str] = Field(default_factory=list)
+    summary: str = Field(min_length=1, max_length=20_000, description="what was reported, in the analyst's words")
+    hedges: list[str] = Field(default_factory=list)
+    override: StatusOverride | None = None
+    span: Span | None = None
+
+    @field_validator("event_type")
+    @classmethod
+    def _known_type(cls, v: str) -> str:
+        terms = event_types()
+        if v not in terms:
+            raise ValueError(f"unknown event type {v!r}; known: {', '.join(terms)}")
+        return v
+
+    @field_validator("media")
+    @classmethod
+    def _media_bounded(cls, v: list[str]) -> list[str]:
+        if any(len(m) > 4000 for m in v):
+            raise ValueError("a media link is longer than 4000 characters")
+        return v
+
+    @model_validator(mode="after")
+    def _explicit_location(self) -> Report:
+        if (self.lat is None) != (self.lon is None):
+            raise ValueError("lat and lon go together: give both or neither")
+        if self.radius_m is not None and self.lat is None:
+            raise ValueError("radius_m needs lat and lon")
+        return self
+
+
+class Note(_Input):
+    """A claim with no place (a rumour, a political statement): kept as context, never mapped."""
+
+    id: Identifier
+    text: str = Field(min_length=1, max_length=20_000)
+    source: Identifier | None = None
+    hedges: list[str] = Field(default_factory=list)
+    when: When | None = None
+    span: Span | None = None
+
+
+class EventFile(_Input):
+    """An incident file: one event, its sources, its reports and its context notes."""
+
+    title: str = Field(min_length=1, max_length=500)
+    description: str | None = Field(default=None, max_length=20_000)
+    timezone: str = "UTC"
+    reference_date: date | None = Field(default=None, description="the dateline relative phrases resolve against")
+    context: GeoContext = Field(default_factory=GeoContext)
+    sources: list[Source] = Field(default_factory=list)
+    reports: list[Report] = Field(default_factory=list)
+    notes: list[Note] = Field(default_factory=list)
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, v: str) -> str:
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {v!r}; use an IANA name such as America/Caracas") from exc
+        return v
+
+    @model_validator(mode="after")
+    def _references(self) -> EventFile:
+        # Cross-record checks are raised by the loader with the record named; here only what is global.
+        return self
+
+
+# ---------------------------------------------------------------- derived by the pipeline
+
+
+class _Derived(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class GazetteerRef(_Derived):
+    """The gazetteer entry a place matched."""
+
+    id: str
+    name: str
+    source: str = Field(description="bundled, geonames, nominatim, ...")
+
+
+class Geocode(_Derived):
+    """A resolved location: never a bare point, always a radius and a precision class."""
+
+    lat: Latitude
+    lon: Longitude
+    radius_m: Radius
+    precision: Precision
+    method: Literal["explicit", "gazetteer", "geonames", "online"]
+    entry: GazetteerRef | None = None
+    qualifier: str | None = Field(default=None, description="the spatial qualifier applied, e.g. 'near'")
+    role: PlaceRole = PlaceRole.location
+    matched_text: str | None = None
+    score: float = Field(default=1.0, ge=0.0, le=1.0, description="match confidence")
+
+
+class TimeWindow(_Derived):
+    """When, as an interval in UTC with its precision; the event's zone is kept for display."""
+
+    start: datetime
+    end: datetime
+    precision: TimePrecision
+    tz: str = "UTC"
+    text: str | None = None
+
+    @model_validator(mode="after")
+    def _aware_ordered(self) -> TimeWindow:
+        if self.start.tzinfo is None or self.end.tzinfo is None:
+            raise ValueError("times must be timezone-aware")
+        if self.end < self.start:
+            raise ValueError("end is before start")
+        return self
+
+    def overlaps(self, other: TimeWindow) -> bool:
+        """Whether the two windows share any instant."""
+        return self.start <= other.end and other.start <= self.end
+
+
+class Assessment(_Derived):
+    """A status and the sentence that explains it."""
+
+    status: Status
+    reason: str
+    overridden: bool = False
+    independent_sources: int = 0
+    source_ids: tuple[str, ...] = ()
+    has_media: bool = False
+    hedges: tuple[str, ...] = ()
+
+
+class LocatedReport(_Derived):
+    """A report with its resolved place and time."""
+
+    report: Report
+    source: Source
+    geocode: Geocode
+    time: TimeWindow
+
+
+class Incident(_Derived):
+    """One event on the map: every report and source that describes it, one place, one window, one status."""
+
+    id: str
+    event_type: str
+    title: str
+    place: str
+    geocode: Geocode
+    time: TimeWindow
+    reports: tuple[LocatedReport, ...]
+    assessment: Assessment
+
+    @property
+    def sources(self) -> tuple[Source, ...]:
+        """The distinct sources, in report order."""
+        seen: dict[str, Source] = {}
+        for r in self.reports:
+            seen.setdefault(r.source.id, r.source)
+        return tuple(seen.values())
+
+
+class Unresolved(_Derived):
+    """An input record that did not become a mapped incident, and why."""
+
+    record: str
+    kind: Literal["report", "note"] = "report"
+    reason: str
+    where: str | None = None
+
+
+class Counts(_Derived):
+    """What happened to every input record."""
+
+    read: int
+    mapped: int
+    incidents: int
+    merged: int
+    unresolved: int
+    notes: int
+
+    def line(self) -> str:
+        """A one-line summary for the terminal."""
+        return (
+            f"{self.read} reports read, {self.mapped} mapped into {self.incidents} incidents "
+            f"({self.merged} merged into others), {self.unresolved} unresolved, {self.notes} context notes"
+        )
+
+
+class MappedEvent(_Derived):
+    """The result of the pipeline: what the layers and exports are built from."""
+
+    title: str
+    timezone: str
+    context: GeoContext
+    incidents: tuple[Incident, ...]
+    unresolved: tuple[Unresolved, ...] = ()
+    notes: tuple[Note, ...] = ()
+    sources: tuple[Source, ...] = ()
+    reports_read: int = 0
+
+    @property
+    def counts(self) -> Counts:
+        """Read, mapped, merged and unresolved counts."""
+        mapped = sum(len(i.reports) for i in self.incidents)
+        return Counts(
+            read=self.reports_read,
+            mapped=mapped,
+            incidents=len(self.incidents),
+            merged=mapped - len(self.incidents),
+            unresolved=sum(1 for u in self.unresolved if u.kind == "report"),
+            notes=len(self.notes),
+        )

@@ -1,0 +1,68 @@
+"""The one function every string passes through before it reaches HTML.
+
+Report text, names, handles and URLs come from strangers. folium/branca compile strings as Jinja templates
+and Leaflet inserts them as HTML, so we encode HTML metacharacters *and* the characters that start template or
+JavaScript-template syntax (`{ } $ \\``), drop control characters, and link only http(s) URLs.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from urllib.parse import urlsplit
+
+__all__ = ["escape_text", "safe_url", "safe_link"]
+
+_ENTITIES = {
+    "&": "&amp;",
+    "<": "&lt;",
+    ">": "&gt;",
+    '"': "&quot;",
+    "'": "&#x27;",
+    "{": "&#123;",
+    "}": "&#125;",
+    "$": "&#36;",
+    "`": "&#96;",
+    "\\": "&#92;",
+    "\u2028": "&#x2028;",
+    "\u2029": "&#x2029;",
+}
+_SPECIAL = re.compile("[" + re.escape("".join(_ENTITIES)) + "]")
+# C0/C1 controls except tab/newline, plus bidi overrides/isolates that can make text read backwards.
+_STRIP = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def escape_text(value: object, *, max_length: int | None = None) -> str:
+    """Text safe to place in HTML, in a Jinja template and inside a JS template literal; shown literally."""
+    text = "" if value is None else str(value)
+    text = _STRIP.sub("\ufffd", text)
+    if max_length is not None and len(text) > max_length:
+        text = text[: max_length - 1] + "\u2026"
+    return _SPECIAL.sub(lambda m: _ENTITIES[m.group(0)], text)
+
+
+def safe_url(url: object) -> str | None:
+    """The URL escaped for an href if it is http(s) with a host, else None."""
+    if not isinstance(url, str):
+        return None
+    candidate = url.strip()
+    if not candidate or len(candidate) > 4000:
+        return None
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") or ch.isspace() for ch in candidate):
+        return None
+    try:
+        parts = urlsplit(candidate)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    return escape_text(candidate)
+
+
+def safe_link(url: object, label: object | None = None) -> str:
+    """An `<a>` for an http(s) URL, or the label/URL as plain escaped text when the URL is not safe."""
+    href = safe_url(url)
+    text = escape_text(label if label not in (None, "") else url, max_length=200)
+    if href is None:
+        return text
+    return f'<a href="{href}" target="_blank" rel="noopener noreferrer nofollow">{text}</a>'

@@ -1,0 +1,65 @@
+"""What every mapping subcommand shares: reading inputs, running the pipeline, accounting for every record."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+import orjson
+
+from incidents.atomic import write_atomic
+from incidents.inputs import read_inputs
+from incidents.models import MappedEvent
+from incidents.pipeline import build_event
+
+__all__ = ["input_options", "inputs_argument", "map_inputs", "write_unresolved"]
+
+
+def inputs_argument(func: Callable[..., Any]) -> Callable[..., Any]:
+    """INPUT... : incident files (YAML/JSON/CSV/GeoJSON) or article texts (.txt/.md)."""
+    return click.argument(
+        "inputs", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+    )(func)
+
+
+def input_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Options for reading articles and geocoding that render and export share."""
+    func = click.option(
+        "--date", "article_date", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+        help="Dateline for article inputs: relative phrases ('late Monday night') resolve against it.",
+    )(func)
+    func = click.option("--tz", default=None, help="Time zone for article inputs, e.g. America/Caracas.")(func)
+    func = click.option(
+        "--online", type=click.Choice(["nominatim", "photon"]), default=None,
+        help="Also ask an online geocoder (opt-in; offline gazetteers are always tried first).",
+    )(func)
+    func = click.option("--no-merge", is_flag=True, help="Map every report on its own instead of merging.")(func)
+    return func
+
+
+def map_inputs(
+    inputs: Sequence[Path],
+    *,
+    article_date: date | None = None,
+    tz: str | None = None,
+    online: str | None = None,
+    no_merge: bool = False,
+) -> MappedEvent:
+    """Read the inputs, geocode, verify and merge; print the accounting line to stderr."""
+    event = read_inputs(list(inputs), article_date=article_date, tz=tz)
+    mapped = build_event(event, online=online, merge=not no_merge)
+    click.echo(mapped.counts.line(), err=True)
+    return mapped
+
+
+def write_unresolved(mapped: MappedEvent, output: Path) -> Path:
+    """Write the unresolved records (with reasons) beside `output` as `<stem>.unresolved.json`."""
+    target = output.with_name(output.stem + ".unresolved.json")
+    rows = [u.model_dump(mode="json") for u in mapped.unresolved]
+    write_atomic(target, orjson.dumps({"unresolved": rows}, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS))
+    if rows:
+        click.echo(f"{len(rows)} unresolved records listed in {target}", err=True)
+    return target

@@ -1,0 +1,11 @@
+"""`incident-map demo` (placeholder until implemented)."""
+
+from __future__ import annotations
+
+import click
+
+
+@click.command("demo")
+def command() -> None:
+    """Not implemented yet."""
+    raise click.ClickException("demo is not implemented yet")
