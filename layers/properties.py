@@ -1,0 +1,116 @@
+"""Raw feature properties of an incident and of a report: what exports keep and what popups escape for display."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from incidents.models import Incident, LocatedReport
+from incidents.taxonomy import event_type_info
+
+__all__ = ["PROPERTY_NAMES", "incident_properties", "report_properties", "iso_utc"]
+
+# The DESIGN.md contract first, then what analysts also need in a GIS table.
+PROPERTY_NAMES: tuple[str, ...] = (
+    "id",
+    "title",
+    "event_type",
+    "status",
+    "status_reason",
+    "radius_m",
+    "precision",
+    "place",
+    "time_start",
+    "time_end",
+    "time_precision",
+    "sources",
+    "report_ids",
+    "event_type_label",
+    "acled_event_type",
+    "acled_sub_event_type",
+    "status_overridden",
+    "independent_sources",
+    "has_media",
+    "hedges",
+    "timezone",
+    "geocode_method",
+    "gazetteer_id",
+    "gazetteer_name",
+    "gazetteer_source",
+    "qualifier",
+    "place_role",
+    "summary",
+    "reports",
+)
+
+
+def iso_utc(moment: datetime) -> str:
+    """An aware datetime as ISO 8601 in UTC with a Z suffix, to the second."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def report_properties(located: LocatedReport, incident_id: str | None = None) -> dict[str, Any]:
+    """One report as flat-ish properties (raw values, not escaped)."""
+    report, source, time = located.report, located.source, located.time
+    return {
+        "id": report.id,
+        "incident_id": incident_id,
+        "event_type": report.event_type,
+        "place": report.where,
+        "place_role": report.place_role.value,
+        "source_id": source.id,
+        "source_name": source.name,
+        "source_handle": source.handle,
+        "source_kind": source.kind.value,
+        "source_url": source.url,
+        "url": report.url,
+        "media": list(report.media),
+        "summary": report.summary,
+        "hedges": list(report.hedges),
+        "time_start": iso_utc(time.start),
+        "time_end": iso_utc(time.end),
+        "time_precision": time.precision.value,
+        "time_text": time.text,
+        "override_status": report.override.status.value if report.override else None,
+        "override_reason": report.override.reason if report.override else None,
+        "radius_m": round(located.geocode.radius_m, 1),
+        "precision": located.geocode.precision.value,
+    }
+
+
+def incident_properties(incident: Incident) -> dict[str, Any]:
+    """The incident's properties in PROPERTY_NAMES order (raw values, not escaped)."""
+    info = event_type_info(incident.event_type)
+    geo, time, verdict = incident.geocode, incident.time, incident.assessment
+    entry = geo.entry
+    return {
+        "id": incident.id,
+        "title": incident.title,
+        "event_type": incident.event_type,
+        "status": verdict.status.value,
+        "status_reason": verdict.reason,
+        "radius_m": round(geo.radius_m, 1),
+        "precision": geo.precision.value,
+        "place": incident.place,
+        "time_start": iso_utc(time.start),
+        "time_end": iso_utc(time.end),
+        "time_precision": time.precision.value,
+        "sources": [{"name": s.name, "handle": s.handle, "url": s.url} for s in incident.sources],
+        "report_ids": [r.report.id for r in incident.reports],
+        "event_type_label": info.label,
+        "acled_event_type": info.acled_event_type,
+        "acled_sub_event_type": info.acled_sub_event_type,
+        "status_overridden": verdict.overridden,
+        "independent_sources": verdict.independent_sources,
+        "has_media": verdict.has_media,
+        "hedges": list(verdict.hedges),
+        "timezone": time.tz,
+        "geocode_method": geo.method,
+        "gazetteer_id": entry.id if entry else None,
+        "gazetteer_name": entry.name if entry else None,
+        "gazetteer_source": entry.source if entry else None,
+        "qualifier": geo.qualifier,
+        "place_role": geo.role.value,
+        "summary": " ".join(r.report.summary for r in incident.reports[:1]),
+        "reports": [report_properties(r) for r in incident.reports],
+    }
