@@ -308,8 +308,10 @@ class TimeWindow(_Derived):
         return self
 
     def overlaps(self, other: TimeWindow) -> bool:
-        """Whether the two windows share any instant."""
-        return self.start <= other.end and other.start <= self.end
+        """Whether the two windows share time; ends are exclusive, so 10-11h and 11-12h do not overlap."""
+        if self.start == self.end or other.start == other.end:
+            return self.start <= other.end and other.start <= self.end
+        return self.start < other.end and other.start < self.end
 
 
 class Assessment(_Derived):
