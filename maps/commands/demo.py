@@ -1,11 +1,34 @@
-"""`incident-map demo` (placeholder until implemented)."""
+"""`incident-map demo`: render the bundled Caracas event (map + GeoJSON)."""
 
 from __future__ import annotations
 
+from importlib.resources import as_file, files
+from pathlib import Path
+
 import click
+
+from ..compose import compose_map
+from ..export.geojson import write_geojson
+from .common import map_inputs, write_unresolved
 
 
 @click.command("demo")
-def command() -> None:
-    """Not implemented yet."""
-    raise click.ClickException("demo is not implemented yet")
+@click.option("-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("demo-out"),
+              show_default=True, help="Folder to write map.html and map.geojson into (created if missing).")
+@click.option("--self-contained", is_flag=True, help="Inline every script and style (no network needed; no basemap).")
+def command(output_dir: Path, self_contained: bool) -> None:
+    """Render the bundled Caracas event of 5-6 January 2026.
+
+    \b
+    Example:
+      incident-map demo -o demo-out && xdg-open demo-out/map.html
+    """
+    output_dir.mkdir(parents=True, exist_ok=True)
+    with as_file(files("seeds").joinpath("caracas.yaml")) as seed:
+        mapped = map_inputs([Path(seed)])
+    html_path = output_dir / "map.html"
+    written = [compose_map(mapped).save(html_path, self_contained=self_contained)]
+    written += write_geojson(mapped, output_dir / "map.geojson", polygons=True)
+    written.append(write_unresolved(mapped, html_path))
+    for path in written:
+        click.echo(f"wrote {path}")

@@ -1,11 +1,58 @@
-"""`incident-map geocode` (placeholder until implemented)."""
+"""`incident-map geocode`: check how a place text resolves (for reviewing gazetteers)."""
 
 from __future__ import annotations
 
 import click
+import orjson
+
+from incidents.errors import InputError, PlaceNotFound
+from incidents.geocode import default_resolver
+from incidents.models import GeoContext, PlaceRole
+
+
+def parse_context(text: str | None) -> GeoContext:
+    """'Caracas, VE' -> GeoContext(city='Caracas', country='VE'); 'VE' -> country only."""
+    if not text:
+        return GeoContext()
+    parts = [p.strip() for p in text.split(",") if p.strip()]
+    country = parts[-1] if parts and len(parts[-1]) == 2 and parts[-1].isalpha() else None
+    city = ", ".join(parts[:-1] if country else parts) or None
+    try:
+        return GeoContext(country=country, city=city)
+    except ValueError as exc:
+        raise InputError(str(exc), field="--context") from exc
 
 
 @click.command("geocode")
-def command() -> None:
-    """Not implemented yet."""
-    raise click.ClickException("geocode is not implemented yet")
+@click.argument("place")
+@click.option("--context", help='Where the event is, as "City, CC" (ISO country code), e.g. "Caracas, VE".')
+@click.option("--role", type=click.Choice([r.value for r in PlaceRole]), default="location", show_default=True,
+              help="location, observed_from (heard/seen from there) or destination (heading there).")
+@click.option("--online", type=click.Choice(["nominatim", "photon"]), default=None, help="Also ask an online geocoder.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+def command(place: str, context: str | None, role: str, online: str | None, as_json: bool) -> None:
+    """Show where PLACE TEXT resolves, with its radius, precision and matched entry.
+
+    \b
+    Example:
+      incident-map geocode "in the vicinity of the presidential palace" --context "Caracas, VE"
+    """
+    ctx = parse_context(context)
+    try:
+        result = default_resolver(online).resolve(place, ctx, role=PlaceRole(role))
+    except PlaceNotFound as exc:
+        raise InputError(str(exc), record=repr(place), field="place") from exc
+    if as_json:
+        click.echo(orjson.dumps(result.model_dump(mode="json"), option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS))
+        return
+    entry = result.entry
+    lines = [
+        f"place      {place}",
+        f"matched    {entry.name} ({entry.source}:{entry.id})" if entry else "matched    (explicit)",
+        f"centre     {result.lat:.6f}, {result.lon:.6f}",
+        f"radius     {result.radius_m:,.0f} m",
+        f"precision  {result.precision.value}",
+        f"qualifier  {result.qualifier or '-'}   role {result.role.value}",
+        f"method     {result.method}   score {result.score:.2f}",
+    ]
+    click.echo("\n".join(lines))

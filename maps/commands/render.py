@@ -1,11 +1,48 @@
-"""`incident-map render` (placeholder until implemented)."""
+"""`incident-map render`: incident files or articles -> an HTML map (and optionally GeoJSON, PNG)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
+
+from ..compose import MapOptions, compose_map
+from .common import input_options, inputs_argument, map_inputs, write_unresolved
 
 
 @click.command("render")
-def command() -> None:
-    """Not implemented yet."""
-    raise click.ClickException("render is not implemented yet")
+@inputs_argument
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The HTML map to write.")
+@click.option("--geojson", type=click.Path(dir_okay=False, path_type=Path), help="Also write the incidents as GeoJSON.")
+@click.option("--self-contained", is_flag=True, help="Inline every script and style; works with no network (no basemap).")
+@click.option("--embed", is_flag=True, help="Write an <iframe> snippet to paste into a report page instead of a page.")
+@click.option("--png", type=click.Path(dir_okay=False, path_type=Path), help="Also write a static PNG for PDF reports.")
+@click.option("--title", help="Map title (defaults to the event's title).")
+@click.option("--cluster", is_flag=True, help="Add an optional marker-cluster overlay.")
+@click.option("--heat", is_flag=True, help="Add an optional heat overlay.")
+@click.option("--asset-base", help="Load Leaflet from this URL/folder instead of the CDN (intranets, tests).")
+@input_options
+def command(inputs, output, geojson, self_contained, embed, png, title, cluster, heat, asset_base, article_date, tz,
+            online, no_merge) -> None:
+    """Render incident files or articles as a layered HTML map.
+
+    \b
+    Example:
+      incident-map render seeds/caracas.yaml -o caracas.html --geojson caracas.geojson
+      incident-map render article.txt --date 2026-01-06 --tz America/Caracas -o night.html --self-contained
+    """
+    mapped = map_inputs(inputs, article_date=article_date, tz=tz, online=online, no_merge=no_merge)
+    incident_map = compose_map(mapped, title=title, options=MapOptions(cluster=cluster, heat=heat))
+    written = [incident_map.save(output, self_contained=self_contained, embed=embed, asset_base=asset_base)]
+    if geojson:
+        from ..export.geojson import write_geojson
+
+        written += write_geojson(mapped, geojson)
+    if png:
+        from ..static_png import write_png
+
+        written.append(write_png(mapped, png, title=title))
+    written.append(write_unresolved(mapped, output))
+    for path in written:
+        click.echo(f"wrote {path}")
