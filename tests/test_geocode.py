@@ -1,0 +1,98 @@
+"""Offline geocoding: the seed's places, homonyms decided by context, misspellings, qualifiers and roles."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from incidents.errors import PlaceNotFound
+from incidents.gazetteer import bundled_gazetteer
+from incidents.geocode import default_resolver, locate
+from incidents.merge import distance_m
+from incidents.models import Geocode, GeoContext, PlaceRole, Precision
+from maps.cli import cli
+
+CARACAS = GeoContext(country="VE", city="Caracas")
+PALACE = Geocode(lat=10.5081, lon=-66.9194, radius_m=1, precision=Precision.landmark, method="explicit")
+
+
+@pytest.fixture(scope="module")
+def resolve():
+    resolver = default_resolver()
+    return lambda text, context=CARACAS, **kw: resolver.resolve(text, context, **kw)
+
+
+@pytest.mark.parametrize("entry", bundled_gazetteer().entries, ids=lambda e: e.id)
+def test_every_gazetteer_entry_resolves_by_name_and_alias(resolve, entry):
+    for name in (entry.name, *entry.aliases, *entry.aliases_in_context):
+        got = resolve(name, GeoContext(country=entry.country, city=entry.city))
+        assert got.entry is not None and got.method == "gazetteer"
+        assert distance_m(got, Geocode(lat=entry.lat, lon=entry.lon, radius_m=1, precision=entry.precision,
+                                       method="explicit")) < 1_000, name
+
+
+@pytest.mark.parametrize("text", ["in the vicinity of the presidential palace", "near the presidential palace",
+                                  "around Miraflores", "Miraflores palace"])
+def test_palace_reports_within_1km_of_the_palace(resolve, text):
+    got = resolve(text)
+    assert distance_m(got, PALACE) < 1_000
+    assert got.radius_m <= 1_600
+
+
+def test_caracas_is_a_city_sized_radius(resolve):
+    got = resolve("Caracas, Venezuela")
+    assert got.precision is Precision.city and 5_000 <= got.radius_m <= 30_000
+    assert got.method == "geonames" and got.score == 1.0
+
+
+def test_misspelt_caracus_resolves_to_caracas_with_lower_score(resolve):
+    right, wrong = resolve("Caracas, Venezuela"), resolve("Caracus, Venezuela")
+    assert wrong.entry == right.entry and 0.5 < wrong.score < 1.0
+
+
+def test_miraflores_follows_the_event_context(resolve):
+    caracas = resolve("Miraflores")
+    lima = resolve("Miraflores", GeoContext(country="PE", city="Lima"))
+    assert distance_m(caracas, PALACE) < 1_000
+    assert abs(lima.lat - -12.12) < 0.1 and abs(lima.lon - -77.03) < 0.1
+
+
+def test_generic_palace_alias_needs_venezuelan_context(resolve):
+    with pytest.raises(PlaceNotFound):
+        resolve("presidential palace", GeoContext(country="PE"))
+
+
+def test_qualifiers_and_roles_widen(resolve):
+    bare, near = resolve("Miraflores Palace"), resolve("near Miraflores Palace")
+    heading = resolve("heading to the presidential palace")
+    heard = resolve("Miraflores Palace", role=PlaceRole.observed_from)
+    assert bare.radius_m < near.radius_m < heading.radius_m < heard.radius_m
+    assert heading.role is PlaceRole.destination and near.qualifier == "near"
+    outskirts = resolve("on the outskirts of Caracas")
+    assert outskirts.radius_m > resolve("Caracas").radius_m
+
+
+@pytest.mark.parametrize("text", ["Xqzzyw", "Blorptown", "zz"])
+def test_nonsense_is_not_found(resolve, text):
+    with pytest.raises(PlaceNotFound, match="no match"):
+        resolve(text)
+
+
+def test_explicit_coordinates_win(seed_event):
+    report = seed_event.reports[0].model_copy(update={"lat": 1.0, "lon": 2.0, "radius_m": 123.0})
+    got = locate(report, default_resolver(), CARACAS)
+    assert (got.lat, got.lon, got.radius_m, got.method) == (1.0, 2.0, 123.0, "explicit")
+
+
+def test_geocode_command_prints_and_exits():
+    runner = CliRunner()
+    ok = runner.invoke(cli, ["geocode", "in the vicinity of the presidential palace", "--context", "Caracas, VE"])
+    assert ok.exit_code == 0 and "Miraflores Palace" in ok.output and "radius" in ok.output
+    js = runner.invoke(cli, ["geocode", "Caracas", "--context", "VE", "--json"])
+    assert js.exit_code == 0 and '"precision": "city"' in js.output
+
+
+def test_geocode_command_unknown_place_exit_2():
+    from maps.cli import main
+
+    assert main(["geocode", "Xqzzyw", "--context", "Caracas, VE"]) == 2
