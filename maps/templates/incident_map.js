@@ -15,7 +15,6 @@
       if (!this._drawing || layer._empty()) { return; }
       var p = layer._point, ctx = this._ctx, o = layer.options;
       var r = Math.max(Math.round(layer._radius), 1);
-      this._drawnLayers[layer._leaflet_id] = layer;
       ctx.beginPath();
       ctx.arc(p.x, p.y, r, 0, Math.PI * 2, false);
       ctx.fillStyle = o.solid ? o.color : "#ffffff";
@@ -175,8 +174,8 @@
         html += '<label class="im-row"><input type="checkbox" checked data-type="' + ti + '"> <span class="im-glyph">' +
           t.glyph + "</span> " + t.label + "</label>";
       });
-      html += '<div class="im-note"><b>Circles</b>: the incident happened somewhere inside; the radius is the place\'s ' +
-        "size widened by the report's wording (\"near\", \"around\", \"heading to\").</div>";
+      html += '<div class="im-note"><b>Circles</b>Each incident happened somewhere inside its circle: the radius is the ' +
+        "named place's size, widened by the report's wording (\"near\", \"around\", \"heading to\").</div>";
       box.innerHTML = html;
       L.DomEvent.disableClickPropagation(box);
       L.DomEvent.disableScrollPropagation(box);
@@ -258,7 +257,7 @@
       var box = div("im-measure leaflet-bar"), btn = L.DomUtil.create("a", "", box), out = div("im-measure-out");
       btn.href = "#";
       btn.title = "Measure a distance (click points, click the ruler again to stop)";
-      btn.textContent = "📏";
+      btn.textContent = "↔";
       box.appendChild(out);
       var active = false, points = [], line = null;
       function onClick(ev) {
@@ -330,7 +329,7 @@
       }
       Object.keys(tiles).forEach(function (k) { tiles[k].on("tileerror", offline); });
       if (opts.selfContained) {
-        notice(map, "Self-contained map: every script is inside this file; basemap tiles still need a network.");
+        notice(map, "Offline, self-contained map: no basemap (tiles need a network). Incidents, legend and controls work.");
       }
       if (data.bounds) { map.fitBounds(data.bounds, { padding: [20, 20], maxZoom: 16 }); }
       else { map.setView([0, 0], 2); }

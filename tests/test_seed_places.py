@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+
+from tests.support import seed_event  # noqa: F401 (fixture)
 from click.testing import CliRunner
 
 from incidents.errors import PlaceNotFound

@@ -1,8 +1,7 @@
-"""Shared fixtures: a private cache folder, the seed event, hostile payloads, and a real headless Chromium."""
+"""Fixtures for the end-to-end tests (imported by name into the test modules that use them)."""
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -17,14 +16,6 @@ CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
     "--no-first-run", "--disable-sync", "--disable-dev-shm-usage",
 ]
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    # One cache folder for the whole run (shared by xdist workers), never the user's own.
-    if not os.environ.get("INCIDENT_MAP_CACHE"):
-        cache = ROOT / ".pytest_cache" / "incident-map-cache"
-        cache.mkdir(parents=True, exist_ok=True)
-        os.environ["INCIDENT_MAP_CACHE"] = str(cache)
 
 
 @pytest.fixture(scope="session")
