@@ -64,16 +64,18 @@ def browser() -> Iterator[object]:
 
 @pytest.fixture
 def open_map(browser) -> Iterator[object]:
-    """open_map(path) -> OpenedMap: loads a local HTML file, refuses every non-local request, waits for the map."""
+    """open_map(path, before=fn) -> OpenedMap: loads a local HTML file, refuses non-local requests, waits for the map."""
     contexts = []
 
-    def _open(path: Path, *, wait: bool = True, viewport=(1200, 800)) -> OpenedMap:
+    def _open(path: Path, *, wait: bool = True, viewport=(1200, 800), before=None) -> OpenedMap:
         context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
         contexts.append(context)
         page = context.new_page()
         opened = OpenedMap(page=page)
         page.on("pageerror", lambda exc: opened.errors.append(str(exc)))
-        page.on("console", lambda msg: msg.type == "error" and opened.errors.append(msg.text))
+        # script errors count; "Failed to load resource" is a refused basemap tile, expected offline
+        page.on("console", lambda msg: msg.type == "error" and not msg.text.startswith("Failed to load resource")
+                and opened.errors.append(msg.text))
 
         def on_dialog(dialog):
             opened.dialogs.append(dialog.message)
@@ -90,6 +92,8 @@ def open_map(browser) -> Iterator[object]:
                 r.abort()
 
         page.route("**/*", route)
+        if before is not None:
+            before(page)  # e.g. extra routes, which take precedence over the catch-all above
         page.goto(Path(path).resolve().as_uri())
         if wait:
             page.wait_for_function("document.documentElement.dataset.incidentMap === 'ready'", timeout=15000)

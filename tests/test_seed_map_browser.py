@@ -1,0 +1,153 @@
+"""The seed map and hostile maps in real headless Chromium, rendered through the CLI."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from maps.cli import main
+from tests.hostile import HOSTILE, HOSTILE_URLS, write_hostile_event
+from tests.support import SEED, browser, open_map, seed_event, seed_mapped  # noqa: F401 (fixtures)
+
+pytestmark = pytest.mark.browser
+ALLOWED_POPUP_TAGS = {"DIV", "SVG", "CIRCLE", "H4", "H5", "DL", "DT", "DD", "SPAN", "OL", "LI", "B", "BR", "A"}
+
+
+def render(*args: str) -> None:
+    assert main(["render", *args]) == 0
+
+
+def serve_cdn_locally(page) -> None:
+    """Answer jsDelivr URLs from the vendored copies (the machine has no internet)."""
+    from maps.assets import vendor_dir
+
+    def fulfil(route):
+        relative = route.request.url.split("/npm/", 1)[1]
+        target = vendor_dir() / relative
+        route.fulfill(path=str(target)) if target.is_file() else route.abort()
+
+    page.route("https://cdn.jsdelivr.net/npm/**", fulfil)
+
+
+def popup_texts(page) -> list[dict]:
+    """Open every incident's popup in turn and return its text, tags and links."""
+    return page.evaluate("""() => {
+        const out = [], layers = window.incidentMap.layers;
+        layers.groups.forEach((group) => group.eachLayer((layer) => {
+            if (!layer.options.glyph) { return; }
+            group.openPopup(layer.getLatLng ? undefined : undefined);
+            layer.fire('click', {latlng: layer.getLatLng()});
+            const el = document.querySelector('.leaflet-popup-content');
+            if (!el) { out.push(null); return; }
+            out.push({text: el.textContent, tags: [...el.querySelectorAll('*')].map(e => e.tagName.toUpperCase()),
+                      hrefs: [...el.querySelectorAll('a')].map(a => a.getAttribute('href')),
+                      handlers: [...el.querySelectorAll('*')].flatMap(e => [...e.attributes].map(a => a.name))
+                                 .filter(n => n.startsWith('on'))});
+        }));
+        return out;
+    }""")
+
+
+def test_seed_map_opens_with_both_status_layers_that_toggle(tmp_path: Path, open_map):
+    out = tmp_path / "map.html"
+    render(str(SEED), "-o", str(out), "--geojson", str(tmp_path / "map.geojson"))
+    opened = open_map(out, before=serve_cdn_locally)
+    page = opened.page
+    assert opened.errors == []
+    labels = page.locator(".leaflet-control-layers-overlays label").all_inner_texts()
+    confirmed = [t for t in labels if re.search(r"^\s*Confirmed \(\d+\)", t)]
+    unconfirmed = [t for t in labels if re.search(r"Unconfirmed \(\d+\)", t)]
+    assert len(confirmed) == 1 and len(unconfirmed) == 1
+    n_conf = int(re.search(r"\((\d+)\)", confirmed[0]).group(1))
+    n_unconf = int(re.search(r"\((\d+)\)", unconfirmed[0]).group(1))
+    assert n_conf + n_unconf >= 3  # both layers exist; how many are confirmed is the policy's call
+    visible = "window.incidentMap.layers.countVisible()"
+    assert page.evaluate(visible) == n_conf + n_unconf
+    page.locator(".leaflet-control-layers-overlays label", has_text="Unconfirmed").locator("input").uncheck()
+    assert page.evaluate(visible) == n_conf
+    page.locator(".leaflet-control-layers-overlays label", has_text=re.compile(r"^\s*Confirmed")).locator("input").uncheck()
+    assert page.evaluate(visible) == 0
+    page.locator(".leaflet-control-layers-overlays label", has_text="Unconfirmed").locator("input").check()
+    assert page.evaluate(visible) == n_unconf
+    # the legend explains status styling and radii; the attribution names the sources
+    legend = page.locator(".im-legend").inner_text()
+    assert "dashed outline" in legend and "Circles" in legend
+    assert "@nicksortor" in page.locator(".leaflet-control-attribution").inner_text()
+
+
+def test_seed_popups_show_summary_time_status_reason_and_safe_source_links(tmp_path: Path, open_map, seed_mapped):
+    out = tmp_path / "map.html"
+    render(str(SEED), "-o", str(out), "--self-contained")
+    opened = open_map(out)
+    popups = popup_texts(opened.page)
+    assert len(popups) == len(seed_mapped.incidents) and all(popups)
+    for incident in seed_mapped.incidents:
+        popup = next(p for p in popups if incident.title in p["text"])
+        assert incident.assessment.reason in popup["text"]
+        assert incident.assessment.status.value in popup["text"].lower()
+        for located in incident.reports:
+            assert located.report.summary in popup["text"]
+            assert (located.source.handle or located.source.name) in popup["text"]
+            for hedge in located.report.hedges:
+                assert f"hedged: {hedge}" in popup["text"]
+        assert "Jan 2026" in popup["text"]
+    assert all(h.startswith(("https://", "http://")) for p in popups for h in p["hrefs"])
+    assert opened.errors == [] and opened.dialogs == []
+
+
+def test_self_contained_map_makes_no_request_and_draws(tmp_path: Path, open_map):
+    out = tmp_path / "map.html"
+    render(str(SEED), "-o", str(out), "--self-contained")
+    opened = open_map(out)
+    opened.page.wait_for_timeout(300)
+    assert opened.external == [] and opened.errors == []
+    assert "Offline, self-contained map" in opened.page.locator(".im-notice").inner_text()
+    shot = opened.page.screenshot()
+    from io import BytesIO
+
+    from matplotlib.image import imread
+
+    pixels = imread(BytesIO(shot), format="png")
+    assert pixels.std() > 0.02  # not a blank page
+
+
+def test_render_is_deterministic(tmp_path: Path):
+    a, b = tmp_path / "a.html", tmp_path / "b.html"
+    render(str(SEED), "-o", str(a))
+    render(str(SEED), "-o", str(b))
+    assert a.read_bytes() == b.read_bytes()
+
+
+PAYLOADS = [p for p in HOSTILE if len(p) <= 400]
+
+
+@pytest.mark.parametrize("chunk", range(4))
+def test_hostile_text_in_every_field_renders_literally(tmp_path: Path, open_map, chunk: int):
+    """Payloads in every text field: nothing executes, no element is injected, the text shows as written."""
+    payloads = PAYLOADS[chunk::4]
+    opened = None
+    for n, payload in enumerate(payloads):
+        url = HOSTILE_URLS[n % len(HOSTILE_URLS)]
+        src = write_hostile_event(tmp_path / f"h{n}.yaml", payload, url)
+        out = tmp_path / f"h{n}.html"
+        render(str(src), "-o", str(out), "--self-contained", "--no-merge")
+        html = out.read_text(encoding="utf-8")
+        assert "49" not in re.sub(r"[^4]49|49[^9]", "", payload) or "{{ 7*7 }}" not in payload
+        if n % 6 == 0:  # a browser check for a sample of each chunk keeps the suite fast
+            opened = open_map(out)
+            popups = popup_texts(opened.page)
+            assert popups and all(popups)
+            for p in popups:
+                assert set(p["tags"]) <= ALLOWED_POPUP_TAGS, p["tags"]
+                assert p["handlers"] == []
+                assert all(h.startswith(("https://", "http://")) for h in p["hrefs"])
+            visible = " ".join(p["text"] for p in popups)
+            probe = payload.strip().replace("\x00", "").split("\n")[0][:12]
+            if probe.isprintable() and probe.strip():
+                assert probe.strip() in visible or probe.strip() in opened.page.content()
+            if "{{ 7*7 }}" in payload:
+                assert "{{ 7*7 }}" in visible and " 49 " not in f" {visible} "
+            assert opened.dialogs == [] and opened.errors == [] and opened.external == []
+        assert "<script>alert" not in html.split('<script type="application/json"', 1)[1]
