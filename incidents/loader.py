@@ -1,6 +1,9 @@
 """Read an incident file (YAML, JSON; CSV and GeoJSON through incidents.tabular) into an EventFile.
 
-Every problem becomes one InputError line naming the file, the record and the field.
+Every problem becomes one InputError line naming the file, the record and the field, e.g.
+`seeds/x.yaml: report 'r3' (reports[2]): field 'when.start': invalid date '2026-13-01'`.
+Files are only read, never modified. YAML is read with a safe loader that also refuses duplicate keys (a second
+`reports:` would otherwise silently replace the first) and keeps invalid dates as text so validation can name them.
 """
 
 from __future__ import annotations
@@ -15,57 +18,126 @@ from pydantic import ValidationError
 from .errors import InputError
 from .models import EventFile
 
-__all__ = ["load_event", "event_from_mapping", "MAX_INPUT_BYTES"]
+__all__ = [
+    "load_event", "event_from_mapping", "read_input_text", "parse_document", "validation_error", "check_references",
+    "MAX_INPUT_BYTES",
+]
 
 MAX_INPUT_BYTES = 200 * 1024 * 1024
-_LISTS = ("reports", "sources", "notes")
+INCIDENT_SUFFIXES = (".yaml", ".yml", ".json")
+TABULAR_SUFFIXES = (".csv", ".geojson")
+_LISTS = {"reports": "report", "sources": "source", "notes": "note"}
+_UNION_TAGS = {"datetime", "date", "str", "int", "float", "bool", "list[str]", "dict"}
+_BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _StrictSafeLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """yaml's safe loader, refusing duplicate keys and keeping impossible dates ('2026-13-01') as strings."""
+
+
+def _mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    loader.flatten_mapping(node)
+    result: dict[Any, Any] = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        try:
+            duplicate = key in result
+        except TypeError as exc:
+            mark = key_node.start_mark
+            raise yaml.constructor.ConstructorError(None, None, "a key is not a plain value", mark) from exc
+        if duplicate:
+            raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
+        result[key] = loader.construct_object(value_node, deep=True)
+    return result
+
+
+def _timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_StrictSafeLoader.add_constructor("tag:yaml.org,2002:map", _mapping)
+_StrictSafeLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 
 
 def load_event(path: str | Path) -> EventFile:
-    """The incident file at `path`, validated."""
+    """The incident file at `path`, validated and cross-checked."""
     path = Path(path)
     suffix = path.suffix.lower()
-    if suffix in (".csv", ".geojson"):
-        from .tabular import read_tabular_event
-
-        return event_from_mapping(read_tabular_event(path), path=str(path))
-    if suffix not in (".yaml", ".yml", ".json"):
+    if suffix in TABULAR_SUFFIXES:
+        return event_from_mapping(_read_tabular(path), path=str(path))
+    if suffix not in INCIDENT_SUFFIXES:
         raise InputError(
-            f"unknown input type {suffix or '(none)'!r}; use .yaml, .yml, .json, .csv, .geojson or an article .txt",
+            f"unknown input type {suffix or '(none)'!r}; use .yaml, .yml, .json, .csv, .geojson or an article .txt/.md",
             path=str(path),
         )
-    return event_from_mapping(_parse(path, _read_text(path)), path=str(path))
+    return event_from_mapping(parse_document(path, read_input_text(path)), path=str(path))
 
 
-def _read_text(path: Path) -> str:
+def _read_tabular(path: Path) -> Any:
+    try:
+        from .tabular import read_tabular_event
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("incidents.tabular", f"{__package__}.tabular"):
+            raise
+        raise InputError(f"{path.suffix.lstrip('.').upper()} input not available in this installation",
+                         path=str(path)) from exc
+    try:
+        return read_tabular_event(path)
+    except InputError as exc:
+        raise exc.located(path=str(path)) from exc
+
+
+def read_input_text(path: Path) -> str:
+    """The UTF-8 text of an input file, refusing empty, binary, non-UTF-8 and oversized files."""
     try:
         size = path.stat().st_size
         if size > MAX_INPUT_BYTES:
-            raise InputError(f"file is {size / 2**20:.0f} MiB; the limit is {MAX_INPUT_BYTES // 2**20} MiB", path=str(path))
+            raise InputError(
+                f"file is {size / 2**20:.0f} MiB; the limit is {MAX_INPUT_BYTES // 2**20} MiB; split it up",
+                path=str(path),
+            )
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror or exc}", path=str(path)) from exc
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError("file is UTF-16; save it as UTF-8", path=str(path))
+    if b"\x00" in data:
+        raise InputError("file contains NUL bytes; is it a binary file?", path=str(path))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 (byte {exc.start}); save the file as UTF-8", path=str(path)) from exc
-    if "\x00" in text:
-        raise InputError("file contains NUL bytes; is it a binary file?", path=str(path))
+        raise InputError(f"not UTF-8 (bad byte at offset {exc.start}); save the file as UTF-8", path=str(path)) from exc
     if not text.strip():
         raise InputError("file is empty", path=str(path))
     return text
 
 
-def _parse(path: Path, text: str) -> Any:
+def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise ValueError(f"duplicate key {key!r}")
+        result[key] = value
+    return result
+
+
+def parse_document(path: Path, text: str) -> Any:
+    """`text` parsed as JSON when `path` ends in .json, else as YAML (safe loader, no duplicate keys)."""
     if path.suffix.lower() == ".json":
         try:
-            return json.loads(text)
+            return json.loads(text, object_pairs_hook=_unique_pairs)
         except json.JSONDecodeError as exc:
-            raise InputError(f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}", path=str(path)) from exc
+            where = f"line {exc.lineno} column {exc.colno}"
+            raise InputError(f"invalid JSON at {where}: {exc.msg}", path=str(path)) from exc
+        except ValueError as exc:
+            raise InputError(f"invalid JSON: {exc}", path=str(path)) from exc
+        except RecursionError as exc:
+            raise InputError("JSON nests too deeply", path=str(path)) from exc
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_StrictSafeLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""
@@ -83,56 +155,64 @@ def event_from_mapping(data: Any, *, path: str) -> EventFile:
     try:
         event = EventFile.model_validate(data)
     except ValidationError as exc:
-        raise _located(exc, data, path) from exc
+        raise validation_error(exc, data, path=path) from exc
     except RecursionError as exc:
         raise InputError("document nests too deeply", path=path) from exc
-    _check_references(event, path)
+    check_references(event, path)
     return event
 
 
-def _located(exc: ValidationError, data: dict[str, Any], path: str) -> InputError:
+def _record(kind: str, index: int, item: Any) -> str:
+    item_id = item.get("id") if isinstance(item, dict) else None
+    label = _LISTS[kind]
+    if isinstance(item_id, (str, int)) and not isinstance(item_id, bool):
+        return f"{label} {str(item_id)[:80]!r} ({kind}[{index}])"
+    return f"{label} {kind}[{index}]"
+
+
+def validation_error(exc: ValidationError, data: Any, *, path: str, record: str | None = None) -> InputError:
+    """The first problem of a pydantic ValidationError as a one-line InputError naming record and field."""
     err = exc.errors(include_url=False)[0]
     loc = list(err["loc"])
-    record = None
-    if len(loc) >= 2 and loc[0] in _LISTS and isinstance(loc[1], int):
-        kind, index = loc[0], loc[1]
-        items = data.get(kind)
-        item = items[index] if isinstance(items, list) and index < len(items) else None
-        item_id = item.get("id") if isinstance(item, dict) else None
-        label = kind[:-1]
-        record = f"{label} {str(item_id)[:80]!r} ({kind}[{index}])" if item_id else f"{kind}[{index}]"
+    if len(loc) >= 2 and loc[0] in _LISTS and isinstance(loc[1], int) and isinstance(data, dict):
+        items = data.get(loc[0])
+        item = items[loc[1]] if isinstance(items, list) and loc[1] < len(items) else None
+        record = _record(str(loc[0]), loc[1], item)
         loc = loc[2:]
-    field = ".".join(str(p) for p in loc if not str(p).startswith("function-")) or None
-    message = err["msg"].removeprefix("Value error, ")
-    if err["type"] == "extra_forbidden":
+    parts = [str(p) for p in loc if str(p) not in _UNION_TAGS and not str(p).startswith(("function-", "tagged-union"))]
+    field = ".".join(parts) or None
+    kind, bad = err["type"], err.get("input")
+    message = err["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    if kind == "extra_forbidden":
         message = "unknown field (check its spelling)"
-    elif err["type"] == "missing":
+    elif kind == "missing":
         message = "required field is missing"
-    bad = err.get("input")
-    if err["type"] not in ("missing", "extra_forbidden") and isinstance(bad, (str, int, float)) and not isinstance(
-        bad, bool
-    ):
+    elif parts and parts[0] == "when" and isinstance(bad, str) and "pars" in kind:
+        message = f"invalid date {bad[:60]!r} (use YYYY-MM-DD or YYYY-MM-DDTHH:MM with an optional ±HH:MM offset)"
+    elif isinstance(bad, (str, int, float)) and not isinstance(bad, bool) and repr(str(bad)[:60]) not in message:
         message += f" (got {str(bad)[:60]!r})"
     return InputError(message, path=path, record=record, field=field)
 
 
-def _check_references(event: EventFile, path: str) -> None:
-    for kind in _LISTS:
-        seen: set[str] = set()
+def check_references(event: EventFile, path: str) -> None:
+    """Duplicate ids, and sources that reports, notes and `cites` name but the file does not define."""
+    for kind, label in _LISTS.items():
+        seen: dict[str, int] = {}
         for i, item in enumerate(getattr(event, kind)):
             if item.id in seen:
-                raise InputError(f"duplicate id {item.id!r}", path=path, record=f"{kind[:-1]} '{item.id}' ({kind}[{i}])",
-                                 field="id")
-            seen.add(item.id)
+                raise InputError(f"duplicate id {item.id!r} (first used by {kind}[{seen[item.id]}])", path=path,
+                                 record=f"{label} '{item.id}' ({kind}[{i}])", field="id")
+            seen[item.id] = i
     source_ids = {s.id for s in event.sources}
+    shown = sorted(source_ids)[:12]
+    known = (", ".join(shown) + (", ..." if len(source_ids) > len(shown) else "")) or "none defined"
     for i, source in enumerate(event.sources):
         for cited in source.cites:
             if cited not in source_ids:
-                raise InputError(f"cites unknown source {cited!r}", path=path,
+                raise InputError(f"cites unknown source {cited!r} (sources: {known})", path=path,
                                  record=f"source '{source.id}' (sources[{i}])", field="cites")
     for kind in ("reports", "notes"):
         for i, item in enumerate(getattr(event, kind)):
             if item.source is not None and item.source not in source_ids:
-                known = ", ".join(sorted(source_ids)) or "none defined"
                 raise InputError(f"unknown source {item.source!r} (sources: {known})", path=path,
-                                 record=f"{kind[:-1]} '{item.id}' ({kind}[{i}])", field="source")
+                                 record=f"{_LISTS[kind]} '{item.id}' ({kind}[{i}])", field="source")

@@ -1,31 +1,43 @@
 """Merge reports that describe the same event into one incident, keeping every report and source.
 
-Two reports may describe the same event when they have the same event type, their uncertainty circles overlap and
-their time windows overlap. Reports are taken in time order; each joins the first incident whose every report it
-is compatible with (so a group is never chained through a report that fits only one end), else starts a new one.
+Two reports are compatible when their event types share a taxonomy family (incidents/data/taxonomy.yaml: gunfire
+and anti-aircraft fire are both `fire`), their uncertainty circles overlap (great-circle distance < r1 + r2) and
+their time windows overlap. Grouping is transitive through compatible pairs, but a report joins a group only if it
+is compatible with every member: a chain A~B~C where A and C do not overlap gives {A, B} and {C}, never one
+incident stretched over places or times that cannot be the same event. Reports are taken in time order (then id)
+and each joins the first group it fits, so the result is deterministic.
 
-The fused location is the area consistent with every report: the circles' intersection, drawn as the smallest
-circle around it. When one report's circle lies inside all the others, that circle is the intersection, so the
-incident is never less precise than its tightest contained report.
+The fused location is the area consistent with every report, i.e. the intersection of their circles. When one
+report's circle lies inside all the others it is that circle (so an incident is never less precise than its
+tightest report). Otherwise it is the smallest circle around the intersection, computed on 32-segment polygons in
+a spherical azimuthal equidistant projection about the tightest report (distances from its centre are exact
+on the sphere; for circles under a few hundred km the shape error is well under 1% of the radius). The fused time is the
+intersection of the windows, with the finest member's precision.
 """
 
 from __future__ import annotations
 
 import hashlib
+import heapq
 import math
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
 
-from pyproj import Transformer
-from shapely import minimum_bounding_circle, minimum_bounding_radius
+import numpy as np
+from shapely import minimum_bounding_circle, minimum_bounding_radius, unary_union
 from shapely.geometry import Point
 
 from .models import Geocode, Incident, LocatedReport, TimeWindow
-from .taxonomy import event_type_info
+from .taxonomy import event_type_info, event_types
+from .timewindow import PRECISION_ORDER
 from .verify import StatusPolicy
 
-__all__ = ["merge_reports", "compatible", "distance_m", "incident_id", "fuse_location", "single_incident"]
+__all__ = ["merge_reports", "compatible", "distance_m", "incident_id", "fuse_location", "fuse_time", "single_incident"]
 
 EARTH_RADIUS_M = 6_371_008.8
+TITLE_PLACE_CHARS = 80
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def distance_m(a: Geocode, b: Geocode) -> float:
@@ -35,17 +47,21 @@ def distance_m(a: Geocode, b: Geocode) -> float:
     return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(h)))
 
 
+def _family(report: LocatedReport) -> str:
+    return event_type_info(report.report.event_type).family
+
+
 def compatible(a: LocatedReport, b: LocatedReport) -> bool:
-    """Same event type, overlapping circles and overlapping time windows."""
+    """Same taxonomy family, overlapping uncertainty circles and overlapping time windows."""
     return (
-        a.report.event_type == b.report.event_type
+        _family(a) == _family(b)
         and distance_m(a.geocode, b.geocode) < a.geocode.radius_m + b.geocode.radius_m
         and a.time.overlaps(b.time)
     )
 
 
 def incident_id(reports: Sequence[LocatedReport]) -> str:
-    """A stable id from the member report ids."""
+    """A stable id from the member report ids: 'inc-' and 10 hex digits of their sha1."""
     digest = hashlib.sha1("\x1f".join(sorted(r.report.id for r in reports)).encode()).hexdigest()
     return f"inc-{digest[:10]}"
 
@@ -54,82 +70,146 @@ def _contains(outer: Geocode, inner: Geocode) -> bool:
     return distance_m(outer, inner) + inner.radius_m <= outer.radius_m * (1 + 1e-9)
 
 
+def _key(g: Geocode) -> tuple[float, float, float]:
+    return (g.radius_m, g.lat, g.lon)
+
+
+def _azimuthal(lat0: float, lon0: float) -> tuple[Callable[[float, float], tuple[float, float]],
+                                                  Callable[[float, float], tuple[float, float]]]:
+    """Forward (lat, lon -> x, y metres) and inverse azimuthal equidistant maps on the sphere about (lat0, lon0)."""
+    p0, l0 = math.radians(lat0), math.radians(lon0)
+
+    def forward(lat: float, lon: float) -> tuple[float, float]:
+        p, dl = math.radians(lat), math.radians(lon) - l0
+        cos_c = math.sin(p0) * math.sin(p) + math.cos(p0) * math.cos(p) * math.cos(dl)
+        c = math.acos(max(-1.0, min(1.0, cos_c)))
+        k = EARTH_RADIUS_M * (c / math.sin(c) if c > 1e-12 else 1.0)
+        return (k * math.cos(p) * math.sin(dl),
+                k * (math.cos(p0) * math.sin(p) - math.sin(p0) * math.cos(p) * math.cos(dl)))
+
+    def inverse(x: float, y: float) -> tuple[float, float]:
+        rho = math.hypot(x, y)
+        c = rho / EARTH_RADIUS_M
+        if rho < 1e-9:
+            return lat0, lon0
+        lat = math.asin(math.cos(c) * math.sin(p0) + y * math.sin(c) * math.cos(p0) / rho)
+        lon = l0 + math.atan2(x * math.sin(c), rho * math.cos(p0) * math.cos(c) - y * math.sin(p0) * math.sin(c))
+        return math.degrees(lat), (math.degrees(lon) + 540.0) % 360.0 - 180.0
+
+    return forward, inverse
+
+
 def fuse_location(reports: Sequence[LocatedReport]) -> Geocode:
-    """The smallest circle around the area all reports' circles share (the tightest report when none is shared)."""
+    """The smallest circle around the area every report's circle shares (see the module notes)."""
     geos = [r.geocode for r in reports]
-    tightest = min(geos, key=lambda g: (g.radius_m, g.lat, g.lon))
+    tightest = min(geos, key=_key)
     if len(geos) == 1:
         return tightest
     inside_all = [g for g in geos if all(_contains(o, g) for o in geos if o is not g)]
     if inside_all:
-        return min(inside_all, key=lambda g: (g.radius_m, g.lat, g.lon))
-    to_local = Transformer.from_crs(
-        "EPSG:4326", f"+proj=aeqd +lat_0={tightest.lat} +lon_0={tightest.lon} +datum=WGS84 +units=m", always_xy=True
-    )
-    area = None
+        return min(inside_all, key=_key)
+    to_local, to_lonlat = _azimuthal(tightest.lat, tightest.lon)
+    discs = []
     for g in geos:
-        x, y = to_local.transform(g.lon, g.lat)
-        disc = Point(x, y).buffer(g.radius_m, quad_segs=32)
-        area = disc if area is None else area.intersection(disc)
-    if area is None or area.is_empty:
+        x, y = to_local(g.lat, g.lon)
+        discs.append(Point(x, y).buffer(g.radius_m, quad_segs=32))
+    area = discs[0]
+    for disc in discs[1:]:
+        area = area.intersection(disc)
+    if area.is_empty:  # pairwise overlapping, yet no common point: the area where at least two agree
+        area = unary_union([a.intersection(b) for i, a in enumerate(discs) for b in discs[i + 1:]])
+    if area.is_empty:
         return tightest
-    circle = minimum_bounding_circle(area)
-    centre = circle.centroid
-    lon, lat = to_local.transform(centre.x, centre.y, direction="INVERSE")
-    return tightest.model_copy(update={
-        "lat": round(lat, 6), "lon": round(lon, 6), "radius_m": round(max(minimum_bounding_radius(area), 1.0), 1),
-        "method": tightest.method, "qualifier": tightest.qualifier,
-    })
+    centre = minimum_bounding_circle(area).centroid
+    lat, lon = to_lonlat(centre.x, centre.y)
+    radius = min(max(minimum_bounding_radius(area), 1.0), tightest.radius_m)
+    return tightest.model_copy(update={"lat": round(float(lat), 6), "lon": round(float(lon), 6), "radius_m": round(float(radius), 1)})
 
 
-def _fuse_time(reports: Sequence[LocatedReport]) -> TimeWindow:
+def fuse_time(reports: Sequence[LocatedReport]) -> TimeWindow:
+    """The intersection of the reports' windows, with the finest member's precision and phrase."""
     windows = [r.time for r in reports]
-    tightest = min(windows, key=lambda w: (w.end - w.start, w.start))
+    finest = min(windows, key=lambda w: (PRECISION_ORDER.index(w.precision), w.end - w.start, w.start))
     start, end = max(w.start for w in windows), min(w.end for w in windows)
     if end < start:
-        return tightest
-    return tightest.model_copy(update={"start": start, "end": end})
+        return finest
+    return finest.model_copy(update={"start": start, "end": end})
+
+
+def _short_label(term: str) -> str:
+    return event_type_info(term).label.split(" / ")[0]
+
+
+def _title_place(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= TITLE_PLACE_CHARS else text[: TITLE_PLACE_CHARS - 1].rstrip() + "…"
 
 
 def single_incident(reports: Sequence[LocatedReport], policy: StatusPolicy) -> Incident:
     """One incident from reports already known to describe the same event."""
     ordered = sorted(reports, key=lambda r: (r.time.start, r.report.id))
-    geocode = fuse_location(ordered)
-    place_report = min(ordered, key=lambda r: (r.geocode.radius_m, r.report.id))
-    info = event_type_info(ordered[0].report.event_type)
+    order = list(event_types())
+    votes = Counter(r.report.event_type for r in ordered)
+    event_type = min(votes, key=lambda t: (-votes[t], order.index(t)))
+    place_report = min(ordered, key=lambda r: (*_key(r.geocode), r.report.id))
+    place = _title_place(place_report.report.where)
     return Incident(
         id=incident_id(ordered),
-        event_type=info.term,
-        title=f"{info.label} — {place_report.report.where}",
+        event_type=event_type,
+        title=f"{_short_label(event_type)} — {place}",
         place=place_report.report.where,
-        geocode=geocode,
-        time=_fuse_time(ordered),
+        geocode=fuse_location(ordered),
+        time=fuse_time(ordered),
         reports=tuple(ordered),
         assessment=policy.assess(ordered),
     )
 
 
+def _micros(moment: datetime) -> int:
+    return (moment - _EPOCH) // timedelta(microseconds=1)
+
+
+def _groups(ordered: Sequence[LocatedReport]) -> list[list[int]]:
+    """Indices of `ordered` grouped as the module notes say (vectorised over the reports still in time)."""
+    n = len(ordered)
+    lat = np.radians([r.geocode.lat for r in ordered])
+    lon = np.radians([r.geocode.lon for r in ordered])
+    radius = np.array([r.geocode.radius_m for r in ordered])
+    start = np.array([_micros(r.time.start) for r in ordered], dtype=np.int64)
+    end = np.array([_micros(r.time.end) for r in ordered], dtype=np.int64)
+    family = [_family(r) for r in ordered]
+    group_of = np.full(n, -1, dtype=np.int64)
+    groups: list[list[int]] = []
+    active: dict[str, set[int]] = {}
+    expiry: dict[str, list[tuple[int, int]]] = {}
+    for i in range(n):
+        live, heap = active.setdefault(family[i], set()), expiry.setdefault(family[i], [])
+        while heap and heap[0][0] < start[i]:  # ended before this report starts: can never overlap it again
+            live.discard(heapq.heappop(heap)[1])
+        home = -1
+        if live:
+            cand = np.fromiter(live, dtype=np.int64, count=len(live))
+            h = (np.sin((lat[cand] - lat[i]) / 2) ** 2
+                 + np.cos(lat[i]) * np.cos(lat[cand]) * np.sin((lon[cand] - lon[i]) / 2) ** 2)
+            dist = 2 * EARTH_RADIUS_M * np.arcsin(np.minimum(1.0, np.sqrt(h)))
+            instant = (start[cand] == end[cand]) | (start[i] == end[i])
+            overlap = np.where(instant, (start[i] <= end[cand]) & (start[cand] <= end[i]),
+                               (start[i] < end[cand]) & (start[cand] < end[i]))
+            fits = Counter(group_of[cand[(dist < radius[cand] + radius[i]) & overlap]].tolist())
+            home = min((g for g, k in fits.items() if k == len(groups[g])), default=-1)
+        if home < 0:
+            home = len(groups)
+            groups.append([])
+        groups[home].append(i)
+        group_of[i] = home
+        live.add(i)
+        heapq.heappush(heap, (int(end[i]), i))
+    return groups
+
+
 def merge_reports(located: Sequence[LocatedReport], policy: StatusPolicy, *, merge: bool = True) -> list[Incident]:
-    """Incidents from located reports; with merge=False every report is its own incident."""
+    """Incidents from located reports, ordered by start time then id; merge=False makes one per report."""
     ordered = sorted(located, key=lambda r: (r.time.start, r.report.id))
-    groups: list[list[LocatedReport]] = []
-    # Per event type, the groups a later report could still join: reports come in start order, so a group whose
-    # every window ended before this report starts can never match again.
-    active: dict[str, list[tuple[list[LocatedReport], list]]] = {}
-    for report in ordered:
-        home = None
-        if merge:
-            candidates = active.setdefault(report.report.event_type, [])
-            candidates[:] = [c for c in candidates if c[1][0] >= report.time.start]
-            home = next((g for g, _ in candidates if all(compatible(report, m) for m in g)), None)
-        if home is None:
-            home = [report]
-            groups.append(home)
-            if merge:
-                active[report.report.event_type].append((home, [report.time.end]))
-        else:
-            home.append(report)
-            entry = next(c for c in active[report.report.event_type] if c[0] is home)
-            entry[1][0] = min(entry[1][0], report.time.end)
-    incidents = [single_incident(g, policy) for g in groups]
+    groups = _groups(ordered) if merge else [[i] for i in range(len(ordered))]
+    incidents = [single_incident([ordered[i] for i in g], policy) for g in groups]
     return sorted(incidents, key=lambda i: (i.time.start, i.id))

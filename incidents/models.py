@@ -6,6 +6,7 @@ Input models forbid unknown fields so a typo in a file is an error, not silently
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Literal
@@ -125,6 +126,20 @@ class Source(_Input):
     cites: list[Identifier] = Field(default_factory=list, description="ids of sources this one relays")
 
 
+_DATE_LIKE = re.compile(r"^\s*\d{4}-\d{1,2}-\d{1,2}")
+_DATE_ONLY = re.compile(r"^\s*\d{4}-\d{2}-\d{2}\s*$")
+
+
+def _moment(value: object) -> object:
+    """A date-only string as a date (not midnight), an ISO datetime string as a datetime; anything else unchanged."""
+    if not isinstance(value, str):
+        return value
+    try:
+        return date.fromisoformat(value.strip()) if _DATE_ONLY.match(value) else datetime.fromisoformat(value.strip())
+    except ValueError:
+        return value
+
+
 class When(_Input):
     """A time as reported: a date, a datetime or an interval, with its precision and the phrase used."""
 
@@ -139,13 +154,15 @@ class When(_Input):
         if isinstance(data, (date, datetime)):
             return {"start": data}
         if isinstance(data, str):
-            for parse in (datetime.fromisoformat, date.fromisoformat):
-                try:
-                    return {"start": parse(data)}
-                except ValueError:
-                    continue
+            if _DATE_LIKE.match(data):
+                return {"start": data}  # an invalid date is reported on 'when.start', never taken as a phrase
             return {"text": data}
         return data
+
+    @field_validator("start", "end", mode="before")
+    @classmethod
+    def _iso(cls, v: object) -> object:
+        return _moment(v)
 
     @model_validator(mode="after")
     def _something(self) -> When:

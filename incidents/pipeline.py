@@ -1,44 +1,66 @@
-"""Incident file -> mapped event: locate and time every report, merge, assess; account for every record."""
+"""Incident file -> mapped event: locate and time every report, merge, assess; account for every record.
+
+Nothing is dropped: a report whose place or time cannot be resolved goes to `MappedEvent.unresolved` with the
+reason; notes (claims without a place) go to `MappedEvent.notes`. So `counts.read == counts.mapped +
+counts.unresolved` always holds.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from tqdm import tqdm
-
-from .errors import GeocodeError, GeocoderServiceError, InputError
-from .geocode import PlaceResolver, default_resolver, locate
+from .errors import GeocodeError, GeocoderServiceError, IncidentMapError, InputError
 from .merge import merge_reports
-from .models import EventFile, LocatedReport, MappedEvent, Unresolved
+from .models import EventFile, LocatedReport, MappedEvent, Report, Source, Unresolved
 from .timewindow import resolve_when
 from .verify import StatusPolicy
 
-__all__ = ["build_event", "locate_reports"]
+if TYPE_CHECKING:
+    from .geocode import PlaceResolver
+
+__all__ = ["build_event", "locate_reports", "PROGRESS_THRESHOLD"]
 
 PROGRESS_THRESHOLD = 5_000
+
+
+def _reason(exc: IncidentMapError) -> str:
+    if isinstance(exc, GeocodeError):
+        return f"place not found: {exc}"
+    if isinstance(exc, GeocoderServiceError):
+        return f"geocoder failed: {exc}"
+    if isinstance(exc, InputError):
+        return f"bad time or place: {exc.one_line()}"
+    return str(exc)
 
 
 def locate_reports(
     event: EventFile, resolver: PlaceResolver, *, progress: bool | None = None
 ) -> tuple[list[LocatedReport], list[Unresolved]]:
     """Every report with its place and time, or an Unresolved entry saying why not."""
-    sources = {s.id: s for s in event.sources}
+    from .geocode import locate
+
+    sources: dict[str, Source] = {s.id: s for s in event.sources}
     located: list[LocatedReport] = []
     unresolved: list[Unresolved] = []
-    reports: Iterable = event.reports
+    reports: Iterable[Report] = event.reports
     if progress or (progress is None and len(event.reports) >= PROGRESS_THRESHOLD):
+        from tqdm import tqdm
+
         reports = tqdm(event.reports, desc="geocoding", unit="report", leave=False)
     for report in reports:
+        source = sources.get(report.source)
+        if source is None:
+            unresolved.append(Unresolved(record=report.id, reason=f"unknown source {report.source!r}",
+                                         where=report.where))
+            continue
         try:
             geocode = locate(report, resolver, event.context)
             window = resolve_when(report.when, event.timezone, event.reference_date)
-        except (GeocodeError, GeocoderServiceError) as exc:
-            unresolved.append(Unresolved(record=report.id, reason=str(exc), where=report.where))
+        except IncidentMapError as exc:
+            unresolved.append(Unresolved(record=report.id, reason=_reason(exc), where=report.where))
             continue
-        except InputError as exc:
-            unresolved.append(Unresolved(record=report.id, reason=exc.one_line(), where=report.where))
-            continue
-        located.append(LocatedReport(report=report, source=sources[report.source], geocode=geocode, time=window))
+        located.append(LocatedReport(report=report, source=source, geocode=geocode, time=window))
     return located, unresolved
 
 
@@ -52,7 +74,11 @@ def build_event(
     progress: bool | None = None,
 ) -> MappedEvent:
     """Geocode, time, merge and assess every report of `event`; notes stay as unmapped context."""
-    located, unresolved = locate_reports(event, resolver or default_resolver(online), progress=progress)
+    if resolver is None:
+        from .geocode import default_resolver
+
+        resolver = default_resolver(online)
+    located, unresolved = locate_reports(event, resolver, progress=progress)
     incidents = merge_reports(located, policy or StatusPolicy(), merge=merge)
     return MappedEvent(
         title=event.title,

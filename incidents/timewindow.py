@@ -1,84 +1,171 @@
-"""Times as reported (a date, a datetime, an interval, a phrase) -> a UTC window with a precision."""
+"""Times as reported (a date, a datetime, an interval, a phrase) -> a UTC window with a precision.
+
+Rules, in the event's time zone (IANA name):
+- a date is that whole local day (precision day); DST days are 23 or 25 hours long;
+- a naive datetime is local time in the event zone; an aware one keeps its own offset;
+- start + end is that interval (an end date includes its whole day); without an explicit precision it is the
+  finest class the interval fits (exact, hour, part_of_day up to 12 h, day, week, month);
+- an explicit precision is honoured: hour -> the hour containing the start; part_of_day -> 6 h from a datetime,
+  or the part a phrase names ("night" = 21:00-06:00) for a date; day/week/month -> the local day, the Monday-based
+  week, the calendar month containing the start. A date with a precision finer than its phrase can tell
+  (hour, exact, part_of_day without a named part) stays the whole day with precision day: we never invent hours;
+- text only ("late Monday night") -> the whole reference day with precision day, text kept; no reference is an error.
+Fixed spans are added in UTC so that DST changes never shift them.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from functools import cache
+from importlib.resources import files
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
 
 from .errors import InputError
 from .models import TimePrecision, TimeWindow, When
 
-__all__ = ["resolve_when", "format_window", "DEFAULT_SPAN"]
+__all__ = ["resolve_when", "format_window", "finest", "part_of_day", "PRECISION_ORDER"]
 
-DEFAULT_SPAN: dict[TimePrecision, timedelta] = {
-    TimePrecision.exact: timedelta(0),
-    TimePrecision.hour: timedelta(hours=1),
-    TimePrecision.part_of_day: timedelta(hours=6),
-    TimePrecision.day: timedelta(days=1),
-    TimePrecision.week: timedelta(days=7),
-}
+PRECISION_ORDER: tuple[TimePrecision, ...] = tuple(TimePrecision)  # finest first
+_SPAN = {TimePrecision.exact: timedelta(0), TimePrecision.hour: timedelta(hours=1),
+         TimePrecision.part_of_day: timedelta(hours=6)}
+_FITS = ((TimePrecision.exact, timedelta(0)), (TimePrecision.hour, timedelta(hours=1)),
+         (TimePrecision.part_of_day, timedelta(hours=12)), (TimePrecision.day, timedelta(hours=25)),
+         (TimePrecision.week, timedelta(days=7, hours=1)))
+_CALENDAR = (TimePrecision.day, TimePrecision.week, TimePrecision.month)
+
+
+def finest(precisions: Iterable[TimePrecision]) -> TimePrecision:
+    """The finest of several precisions."""
+    return min(precisions, key=PRECISION_ORDER.index)
+
+
+@cache
+def _parts() -> tuple[tuple[str, int, int], ...]:
+    raw = yaml.safe_load(files("incidents").joinpath("data/parts_of_day.yaml").read_text(encoding="utf-8"))
+    rows = [(word.lower(), int(entry["hours"][0]), int(entry["hours"][1])) for entry in raw.values()
+            for word in entry["words"]]
+    return tuple(sorted(rows, key=lambda r: -len(r[0])))
+
+
+def part_of_day(text: str | None) -> tuple[int, int] | None:
+    """Local (start hour, end hour) of the part of day a phrase names ("late Monday night" -> (21, 30)), or None."""
+    if not text:
+        return None
+    lowered = text.lower()
+    for word, start, end in _parts():
+        if re.search(rf"\b{re.escape(word)}\b", lowered):
+            return start, end
+    return None
+
+
+def _zone(tz: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        message = f"unknown time zone {tz!r}; use an IANA name such as America/Caracas"
+        raise InputError(message, field="timezone") from exc
+
+
+def _midnight(day: date, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
 
 
 def _local(moment: datetime | date, zone: ZoneInfo) -> datetime:
+    """An aware datetime (a date is its local midnight; a naive time is local to the event zone)."""
     if isinstance(moment, datetime):
         return moment if moment.tzinfo is not None else moment.replace(tzinfo=zone)
     return datetime.combine(moment, time(0), tzinfo=zone)
 
 
-def _next_month(moment: datetime) -> datetime:
-    year, month = (moment.year + 1, 1) if moment.month == 12 else (moment.year, moment.month + 1)
-    return moment.replace(year=year, month=month, day=1, hour=0, minute=0, second=0, microsecond=0)
-
-
-def _end_for(start: datetime, precision: TimePrecision, zone: ZoneInfo) -> datetime:
-    if precision is TimePrecision.month:
-        return _next_month(start.astimezone(zone))
+def _calendar(start: datetime, precision: TimePrecision, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    day = start.astimezone(zone).date()
     if precision is TimePrecision.day:
-        # a local day, so DST days are 23 or 25 hours long
-        local = start.astimezone(zone)
-        return datetime.combine(local.date() + timedelta(days=1), time(0), tzinfo=zone)
-    return start + DEFAULT_SPAN[precision]
+        first, last = day, day + timedelta(days=1)
+    elif precision is TimePrecision.week:
+        first = day - timedelta(days=day.weekday())
+        last = first + timedelta(days=7)
+    else:
+        first = day.replace(day=1)
+        last = date(first.year + 1, 1, 1) if first.month == 12 else first.replace(month=first.month + 1)
+    return _midnight(first, zone), _midnight(last, zone)
+
+
+def _fitting(duration: timedelta) -> TimePrecision:
+    return next((p for p, span in _FITS if duration <= span), TimePrecision.month)
+
+
+def _window(start: datetime, end: datetime, precision: TimePrecision, tz: str, text: str | None) -> TimeWindow:
+    return TimeWindow(start=start.astimezone(UTC), end=end.astimezone(UTC), precision=precision, tz=tz, text=text)
 
 
 def resolve_when(when: When, tz: str, reference: date | None = None) -> TimeWindow:
-    """The window `when` describes, in UTC; a date is the whole local day in the event's time zone."""
-    zone = ZoneInfo(tz)
+    """The UTC window `when` describes; dates and naive times are read in the event zone `tz`."""
+    zone = _zone(tz)
     if when.start is None:
         if reference is None:
-            raise InputError(f"time {when.text!r} needs a start date, or a reference_date for the event", field="when")
-        start = _local(reference, zone)
-        return TimeWindow(start=start.astimezone(UTC), end=_end_for(start, TimePrecision.day, zone).astimezone(UTC),
-                          precision=TimePrecision.day, tz=tz, text=when.text)
+            raise InputError(
+                f"time {when.text!r} has no date: give when.start, or a reference_date for the event", field="when"
+            )
+        return _window(*_calendar(_local(reference, zone), TimePrecision.day, zone), TimePrecision.day, tz, when.text)
     is_date = not isinstance(when.start, datetime)
-    precision = when.precision or (TimePrecision.day if is_date else TimePrecision.exact)
     start = _local(when.start, zone)
-    if precision is TimePrecision.month:
-        start = start.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     if when.end is not None:
         end = _local(when.end, zone)
         if not isinstance(when.end, datetime):
-            end = end + timedelta(days=1)  # an end date includes that whole day
-    else:
-        end = _end_for(start, precision, zone)
-    if end < start:
-        raise InputError(f"end {end.isoformat()} is before start {start.isoformat()}", field="when.end")
-    return TimeWindow(start=start.astimezone(UTC), end=end.astimezone(UTC), precision=precision, tz=tz, text=when.text)
+            end = _midnight(when.end + timedelta(days=1), zone)  # an end date includes that whole day
+        if end < start:
+            raise InputError(f"end {end.isoformat()} is before start {start.isoformat()}", field="when.end")
+        return _window(start, end, when.precision or _fitting(end - start), tz, when.text)
+    precision = when.precision or (TimePrecision.day if is_date else TimePrecision.exact)
+    if precision in _CALENDAR:
+        return _window(*_calendar(start, precision, zone), precision, tz, when.text)
+    if is_date:
+        part = part_of_day(when.text) if precision is TimePrecision.part_of_day else None
+        if part is None:  # a date cannot say which hour: the whole day, honestly labelled
+            return _window(*_calendar(start, TimePrecision.day, zone), TimePrecision.day, tz, when.text)
+        return _window(_hour(when.start, part[0], zone), _hour(when.start, part[1], zone), precision, tz, when.text)
+    if precision is TimePrecision.hour:
+        start = start.replace(minute=0, second=0, microsecond=0)
+    begin = start.astimezone(UTC)
+    return _window(begin, begin + _SPAN[precision], precision, tz, when.text)
+
+
+def _hour(day: date, hour: int, zone: ZoneInfo) -> datetime:
+    """Local `hour` o'clock of `day` (hours of 24 and more run into the following days)."""
+    extra, hour = divmod(hour, 24)
+    return datetime.combine(day + timedelta(days=extra), time(hour), tzinfo=zone).astimezone(UTC)
+
+
+def _label(moment: datetime) -> str:
+    name = moment.strftime("%Z")
+    if name and name[0] not in "+-":
+        return name
+    offset = moment.strftime("%z")
+    return f"UTC{offset[:3]}:{offset[3:]}" if offset else "UTC"
+
+
+def _day(moment: datetime) -> str:
+    return f"{moment.day} {moment:%b %Y}"
 
 
 def format_window(window: TimeWindow) -> str:
-    """The window in the event's zone for people: '5 Jan 2026 21:00 – 6 Jan 2026 03:00 -04 (late Monday night)'."""
-    zone = ZoneInfo(window.tz)
+    """The window in the event's zone, for people: '5 Jan 2026 21:00 – 6 Jan 2026 03:00 UTC-04:00 (late night)'."""
+    zone = _zone(window.tz)
     start, end = window.start.astimezone(zone), window.end.astimezone(zone)
-    label = start.strftime("%Z") or window.tz
-    if window.precision in (TimePrecision.day, TimePrecision.week, TimePrecision.month):
-        last = end - timedelta(seconds=1) if end > start else end
-        text = start.strftime("%-d %b %Y") if last.date() == start.date() else (
-            f"{start.strftime('%-d %b %Y')} – {last.strftime('%-d %b %Y')}")
+    if window.precision in _CALENDAR:
+        last = end - timedelta(microseconds=1) if end > start else end
+        text = _day(start) if last.date() == start.date() else f"{_day(start)} – {_day(last)}"
         text += f" ({window.tz})"
     elif start == end:
-        text = f"{start.strftime('%-d %b %Y %H:%M')} {label}"
-    elif start.date() == end.date():
-        text = f"{start.strftime('%-d %b %Y %H:%M')}–{end.strftime('%H:%M')} {label}"
+        text = f"{_day(start)} {start:%H:%M} {_label(start)}"
+    elif start.date() == end.date() and _label(start) == _label(end):
+        text = f"{_day(start)} {start:%H:%M}–{end:%H:%M} {_label(start)}"
     else:
-        text = f"{start.strftime('%-d %b %Y %H:%M')} – {end.strftime('%-d %b %Y %H:%M')} {label}"
+        same = _label(start) == _label(end)
+        text = (f"{_day(start)} {start:%H:%M}{'' if same else ' ' + _label(start)} – "
+                f"{_day(end)} {end:%H:%M} {_label(end)}")
     return f"{text} ({window.text})" if window.text else text

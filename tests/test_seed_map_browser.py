@@ -37,8 +37,7 @@ def popup_texts(page) -> list[dict]:
         const out = [], layers = window.incidentMap.layers;
         layers.groups.forEach((group) => group.eachLayer((layer) => {
             if (!layer.options.glyph) { return; }
-            group.openPopup(layer.getLatLng ? undefined : undefined);
-            layer.fire('click', {latlng: layer.getLatLng()});
+            layer.fire('click', {latlng: layer.getLatLng()}, true);  // propagate to the group's popup
             const el = document.querySelector('.leaflet-popup-content');
             if (!el) { out.push(null); return; }
             out.push({text: el.textContent, tags: [...el.querySelectorAll('*')].map(e => e.tagName.toUpperCase()),
