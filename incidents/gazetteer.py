@@ -37,8 +37,13 @@ class GazetteerEntry(BaseModel):
     def candidate(self, score: float, source: str) -> PlaceCandidate:
         """This entry as a geocoding candidate."""
         return PlaceCandidate(
-            lat=self.lat, lon=self.lon, radius_m=self.size_m, precision=self.precision,
-            entry=GazetteerRef(id=self.id, name=self.name, source=source), score=score, country=self.country,
+            lat=self.lat,
+            lon=self.lon,
+            radius_m=self.size_m,
+            precision=self.precision,
+            entry=GazetteerRef(id=self.id, name=self.name, source=source),
+            score=score,
+            country=self.country,
         )
 
 

@@ -53,9 +53,16 @@ class PlaceResolver:
             names = ", ".join(b.name for b in self.backends)
             raise PlaceNotFound(f"no match for {phrase.core!r}{where} (searched: {names})")
         result = Geocode(
-            lat=candidate.lat, lon=candidate.lon, radius_m=round(widen_radius(candidate.radius_m, phrase.qualifier, role), 1),
-            precision=candidate.precision, method=_METHOD.get(backend.name, "online"), entry=candidate.entry,
-            qualifier=phrase.qualifier, role=role, matched_text=phrase.core, score=candidate.score,
+            lat=candidate.lat,
+            lon=candidate.lon,
+            radius_m=round(widen_radius(candidate.radius_m, phrase.qualifier, role), 1),
+            precision=candidate.precision,
+            method=_METHOD.get(backend.name, "online"),
+            entry=candidate.entry,
+            qualifier=phrase.qualifier,
+            role=role,
+            matched_text=phrase.core,
+            score=candidate.score,
         )
         self._memo[memo_key] = result
         return result
@@ -111,7 +118,12 @@ def locate(report: Report, resolver: PlaceResolver, context: GeoContext) -> Geoc
     if report.lat is not None and report.lon is not None:
         precision = report.precision or Precision.landmark
         return Geocode(
-            lat=report.lat, lon=report.lon, radius_m=report.radius_m or DEFAULT_RADIUS_M[precision],
-            precision=precision, method="explicit", role=report.place_role, matched_text=report.where,
+            lat=report.lat,
+            lon=report.lon,
+            radius_m=report.radius_m or DEFAULT_RADIUS_M[precision],
+            precision=precision,
+            method="explicit",
+            role=report.place_role,
+            matched_text=report.where,
         )
     return resolver.resolve(report.where, context, role=report.place_role)

@@ -74,8 +74,9 @@ def _key(g: Geocode) -> tuple[float, float, float]:
     return (g.radius_m, g.lat, g.lon)
 
 
-def _azimuthal(lat0: float, lon0: float) -> tuple[Callable[[float, float], tuple[float, float]],
-                                                  Callable[[float, float], tuple[float, float]]]:
+def _azimuthal(
+    lat0: float, lon0: float
+) -> tuple[Callable[[float, float], tuple[float, float]], Callable[[float, float], tuple[float, float]]]:
     """Forward (lat, lon -> x, y metres) and inverse azimuthal equidistant maps on the sphere about (lat0, lon0)."""
     p0, l0 = math.radians(lat0), math.radians(lon0)
 
@@ -84,8 +85,10 @@ def _azimuthal(lat0: float, lon0: float) -> tuple[Callable[[float, float], tuple
         cos_c = math.sin(p0) * math.sin(p) + math.cos(p0) * math.cos(p) * math.cos(dl)
         c = math.acos(max(-1.0, min(1.0, cos_c)))
         k = EARTH_RADIUS_M * (c / math.sin(c) if c > 1e-12 else 1.0)
-        return (k * math.cos(p) * math.sin(dl),
-                k * (math.cos(p0) * math.sin(p) - math.sin(p0) * math.cos(p) * math.cos(dl)))
+        return (
+            k * math.cos(p) * math.sin(dl),
+            k * (math.cos(p0) * math.sin(p) - math.sin(p0) * math.cos(p) * math.cos(dl)),
+        )
 
     def inverse(x: float, y: float) -> tuple[float, float]:
         rho = math.hypot(x, y)
@@ -117,13 +120,15 @@ def fuse_location(reports: Sequence[LocatedReport]) -> Geocode:
     for disc in discs[1:]:
         area = area.intersection(disc)
     if area.is_empty:  # pairwise overlapping, yet no common point: the area where at least two agree
-        area = unary_union([a.intersection(b) for i, a in enumerate(discs) for b in discs[i + 1:]])
+        area = unary_union([a.intersection(b) for i, a in enumerate(discs) for b in discs[i + 1 :]])
     if area.is_empty:
         return tightest
     centre = minimum_bounding_circle(area).centroid
     lat, lon = to_lonlat(centre.x, centre.y)
     radius = min(max(minimum_bounding_radius(area), 1.0), tightest.radius_m)
-    return tightest.model_copy(update={"lat": round(float(lat), 6), "lon": round(float(lon), 6), "radius_m": round(float(radius), 1)})
+    return tightest.model_copy(
+        update={"lat": round(float(lat), 6), "lon": round(float(lon), 6), "radius_m": round(float(radius), 1)}
+    )
 
 
 def fuse_time(reports: Sequence[LocatedReport]) -> TimeWindow:
@@ -189,12 +194,17 @@ def _groups(ordered: Sequence[LocatedReport]) -> list[list[int]]:
         home = -1
         if live:
             cand = np.fromiter(live, dtype=np.int64, count=len(live))
-            h = (np.sin((lat[cand] - lat[i]) / 2) ** 2
-                 + np.cos(lat[i]) * np.cos(lat[cand]) * np.sin((lon[cand] - lon[i]) / 2) ** 2)
+            h = (
+                np.sin((lat[cand] - lat[i]) / 2) ** 2
+                + np.cos(lat[i]) * np.cos(lat[cand]) * np.sin((lon[cand] - lon[i]) / 2) ** 2
+            )
             dist = 2 * EARTH_RADIUS_M * np.arcsin(np.minimum(1.0, np.sqrt(h)))
             instant = (start[cand] == end[cand]) | (start[i] == end[i])
-            overlap = np.where(instant, (start[i] <= end[cand]) & (start[cand] <= end[i]),
-                               (start[i] < end[cand]) & (start[cand] < end[i]))
+            overlap = np.where(
+                instant,
+                (start[i] <= end[cand]) & (start[cand] <= end[i]),
+                (start[i] < end[cand]) & (start[cand] < end[i]),
+            )
             fits = Counter(group_of[cand[(dist < radius[cand] + radius[i]) & overlap]].tolist())
             home = min((g for g, k in fits.items() if k == len(groups[g])), default=-1)
         if home < 0:

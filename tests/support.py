@@ -13,8 +13,13 @@ ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "seeds" / "caracas.yaml"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--no-first-run", "--disable-sync", "--disable-dev-shm-usage",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
 ]
 
 
@@ -74,8 +79,14 @@ def open_map(browser) -> Iterator[object]:
         opened = OpenedMap(page=page)
         page.on("pageerror", lambda exc: opened.errors.append(str(exc)))
         # script errors count; "Failed to load resource" is a refused basemap tile, expected offline
-        page.on("console", lambda msg: msg.type == "error" and not msg.text.startswith("Failed to load resource")
-                and opened.errors.append(msg.text))
+        page.on(
+            "console",
+            lambda msg: (
+                msg.type == "error"
+                and not msg.text.startswith("Failed to load resource")
+                and opened.errors.append(msg.text)
+            ),
+        )
 
         def on_dialog(dialog):
             opened.dialogs.append(dialog.message)

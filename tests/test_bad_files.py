@@ -11,7 +11,7 @@ import yaml
 
 from incidents.errors import InputError
 from incidents.loader import load_event
-from tests.support import SEED, seed_event  # noqa: F401 (fixture)
+from tests.support import SEED
 
 GOOD = yaml.safe_load(SEED.read_text(encoding="utf-8"))
 

@@ -9,7 +9,7 @@ import pytest
 
 from maps.cli import main
 from tests.hostile import HOSTILE, HOSTILE_URLS, write_hostile_event
-from tests.support import SEED, browser, open_map, seed_event, seed_mapped  # noqa: F401 (fixtures)
+from tests.support import SEED
 
 pytestmark = pytest.mark.browser
 ALLOWED_POPUP_TAGS = {"DIV", "SVG", "CIRCLE", "H4", "H5", "DL", "DT", "DD", "SPAN", "OL", "LI", "B", "BR", "A"}
@@ -66,7 +66,9 @@ def test_seed_map_opens_with_both_status_layers_that_toggle(tmp_path: Path, open
     assert page.evaluate(visible) == n_conf + n_unconf
     page.locator(".leaflet-control-layers-overlays label", has_text="Unconfirmed").locator("input").uncheck()
     assert page.evaluate(visible) == n_conf
-    page.locator(".leaflet-control-layers-overlays label", has_text=re.compile(r"^\s*Confirmed")).locator("input").uncheck()
+    page.locator(".leaflet-control-layers-overlays label", has_text=re.compile(r"^\s*Confirmed")).locator(
+        "input"
+    ).uncheck()
     assert page.evaluate(visible) == 0
     page.locator(".leaflet-control-layers-overlays label", has_text="Unconfirmed").locator("input").check()
     assert page.evaluate(visible) == n_unconf

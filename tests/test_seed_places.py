@@ -11,7 +11,6 @@ from incidents.geocode import default_resolver, locate
 from incidents.merge import distance_m
 from incidents.models import Geocode, GeoContext, PlaceRole, Precision
 from maps.cli import cli
-from tests.support import seed_event  # noqa: F401 (fixture)
 
 CARACAS = GeoContext(country="VE", city="Caracas")
 PALACE = Geocode(lat=10.5081, lon=-66.9194, radius_m=1, precision=Precision.landmark, method="explicit")

@@ -22,23 +22,44 @@ from incidents.models import (
 )
 from incidents.timewindow import format_window, resolve_when
 from incidents.verify import StatusPolicy
-from tests.support import seed_event, seed_mapped  # noqa: F401 (fixtures)
 
 T0 = datetime(2026, 1, 6, 2, 0, tzinfo=UTC)
 
 
-def located(rid, source, *, etype="gunfire", lat=10.5081, lon=-66.9194, radius=1000.0, start=T0, hours=1.0,
-            media=True, hedges=(), override=None):
+def located(
+    rid,
+    source,
+    *,
+    etype="gunfire",
+    lat=10.5081,
+    lon=-66.9194,
+    radius=1000.0,
+    start=T0,
+    hours=1.0,
+    media=True,
+    hedges=(),
+    override=None,
+):
     from incidents.models import TimeWindow
 
-    report = Report(id=rid, event_type=etype, where="near the palace", when=When(start=start), source=source.id,
-                    summary=f"{rid} summary", media=["https://example.org/v.mp4"] if media else [],
-                    hedges=list(hedges), override=override)
+    report = Report(
+        id=rid,
+        event_type=etype,
+        where="near the palace",
+        when=When(start=start),
+        source=source.id,
+        summary=f"{rid} summary",
+        media=["https://example.org/v.mp4"] if media else [],
+        hedges=list(hedges),
+        override=override,
+    )
     return LocatedReport(
-        report=report, source=source,
+        report=report,
+        source=source,
         geocode=Geocode(lat=lat, lon=lon, radius_m=radius, precision=Precision.landmark, method="explicit"),
-        time=TimeWindow(start=start, end=start + timedelta(hours=hours), precision=TimePrecision.hour,
-                        tz="America/Caracas"),
+        time=TimeWindow(
+            start=start, end=start + timedelta(hours=hours), precision=TimePrecision.hour, tz="America/Caracas"
+        ),
     )
 
 
@@ -70,10 +91,13 @@ def test_policy_transitions_single_to_corroborated_to_override():
     assert two.status is Status.confirmed and two.independent_sources == 2
     no_media = policy.assess([located("1", A, media=False), located("2", B, media=False)])
     assert no_media.status is Status.unconfirmed and "no footage" in no_media.reason
-    assert StatusPolicy(require_media=False).assess([located("1", A, media=False), located("2", B, media=False)]
-                                                    ).status is Status.confirmed
-    overridden = policy.assess([located("1", A, override=StatusOverride(status="confirmed", reason="geolocated",
-                                                                         by="desk"))])
+    assert (
+        StatusPolicy(require_media=False).assess([located("1", A, media=False), located("2", B, media=False)]).status
+        is Status.confirmed
+    )
+    overridden = policy.assess(
+        [located("1", A, override=StatusOverride(status="confirmed", reason="geolocated", by="desk"))]
+    )
     assert overridden.status is Status.confirmed and overridden.overridden
     assert overridden.reason.startswith("Analyst override by desk: confirmed")
 
@@ -84,7 +108,10 @@ def test_relays_aggregators_and_hedges_are_not_independent():
     assert policy.assess([located("1", AGG1), located("2", AGG2)]).independent_sources == 1
     hedged = policy.assess([located("1", A), located("2", B, hedges=["reportedly"])])
     assert hedged.status is Status.unconfirmed and "'reportedly'" in hedged.reason
-    assert StatusPolicy(count_hedged=True).assess([located("1", A), located("2", B, hedges=["x"])]).independent_sources == 2
+    assert (
+        StatusPolicy(count_hedged=True).assess([located("1", A), located("2", B, hedges=["x"])]).independent_sources
+        == 2
+    )
     assert StatusPolicy(aggregators=("@bravo",)).assess([located("1", B), located("2", AGG1)]).independent_sources == 1
 
 
@@ -130,8 +157,9 @@ def test_partial_overlap_fuses_to_the_shared_area():
 def test_no_merge_keeps_one_incident_per_report_and_ids_are_stable():
     reports = [located("1", A), located("2", B)]
     assert len(merge_reports(reports, StatusPolicy(), merge=False)) == 2
-    assert [i.id for i in merge_reports(reports, StatusPolicy())] == [i.id for i in merge_reports(reports[::-1],
-                                                                                                  StatusPolicy())]
+    assert [i.id for i in merge_reports(reports, StatusPolicy())] == [
+        i.id for i in merge_reports(reports[::-1], StatusPolicy())
+    ]
 
 
 def test_date_is_the_whole_local_day_across_midnight_utc():
@@ -141,8 +169,15 @@ def test_date_is_the_whole_local_day_across_midnight_utc():
 
 
 def test_interval_across_midnight_and_naive_times_are_local():
-    w = resolve_when(When(start=datetime(2026, 1, 5, 22), end=datetime(2026, 1, 6, 2), precision="part_of_day",
-                          text="late Monday night"), "America/Caracas")
+    w = resolve_when(
+        When(
+            start=datetime(2026, 1, 5, 22),
+            end=datetime(2026, 1, 6, 2),
+            precision="part_of_day",
+            text="late Monday night",
+        ),
+        "America/Caracas",
+    )
     assert w.start == datetime(2026, 1, 6, 2, tzinfo=UTC) and w.end == datetime(2026, 1, 6, 6, tzinfo=UTC)
     assert "late Monday night" in format_window(w) and "5 Jan 2026 22:00" in format_window(w)
 

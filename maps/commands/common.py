@@ -9,11 +9,11 @@ from typing import Any
 
 import click
 import orjson
-from incidents.inputs import read_inputs
-from incidents.pipeline import build_event
 
 from incidents.atomic import write_atomic
+from incidents.inputs import read_inputs
 from incidents.models import MappedEvent
+from incidents.pipeline import build_event
 
 __all__ = ["input_options", "inputs_argument", "map_inputs", "write_unresolved"]
 
