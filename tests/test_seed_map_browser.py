@@ -152,3 +152,33 @@ def test_hostile_text_in_every_field_renders_literally(tmp_path: Path, open_map,
                 assert "{{ 7*7 }}" in visible and " 49 " not in f" {visible} "
             assert opened.dialogs == [] and opened.errors == [] and opened.external == []
         assert "<script>alert" not in html.split('<script type="application/json"', 1)[1]
+
+
+def test_policy_file_changes_status_and_time_and_type_filters_work(tmp_path: Path, open_map):
+    policy = tmp_path / "policy.yaml"
+    policy.write_text("min_independent_sources: 1\nrequire_media: true\n", encoding="utf-8")
+    out = tmp_path / "map.html"
+    render(str(SEED), "-o", str(out), "--self-contained", "--policy", str(policy))
+    page = open_map(out).page
+    visible = "window.incidentMap.layers.countVisible()"
+    total = page.evaluate(visible)
+    confirmed = page.locator(".leaflet-control-layers-overlays label", has_text=re.compile(r"^\s*Confirmed"))
+    assert int(re.search(r"\((\d+)\)", confirmed.inner_text()).group(1)) >= 2  # one good source now suffices
+    # time control: at the end of 6 Jan the night-time gunfire is over; "all" restores everything
+    slider = page.locator(".im-time .im-slider")
+    slider.fill("195")
+    slider.dispatch_event("input")
+    at_start = page.evaluate(visible)
+    assert 0 < at_start < total and "around" in page.locator(".im-time .im-when").inner_text()
+    page.locator(".im-time .im-all").check()
+    assert page.evaluate(visible) == total
+    # status layers still toggle while a time filter is on
+    slider.fill("195")
+    slider.dispatch_event("input")
+    page.locator(".leaflet-control-layers-overlays label", has_text="Unconfirmed").locator("input").uncheck()
+    assert page.evaluate(visible) <= at_start
+    page.locator(".leaflet-control-layers-overlays label", has_text="Unconfirmed").locator("input").check()
+    page.locator(".im-time .im-all").check()
+    # type filter in the legend hides one event type
+    page.locator(".im-legend input[type=checkbox]").first.uncheck()
+    assert page.evaluate(visible) < total

@@ -14,6 +14,7 @@ from incidents.atomic import write_atomic
 from incidents.inputs import read_inputs
 from incidents.models import MappedEvent
 from incidents.pipeline import build_event
+from incidents.verify import StatusPolicy
 
 __all__ = ["input_options", "inputs_argument", "map_inputs", "write_unresolved"]
 
@@ -37,6 +38,12 @@ def input_options(func: Callable[..., Any]) -> Callable[..., Any]:
         help="Also ask an online geocoder (opt-in; offline gazetteers are always tried first).",
     )(func)
     func = click.option("--no-merge", is_flag=True, help="Map every report on its own instead of merging.")(func)
+    func = click.option(
+        "--policy",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        default=None,
+        help="A status policy YAML file (min_independent_sources, require_media, count_hedged, aggregators, ...).",
+    )(func)
     return func
 
 
@@ -47,10 +54,12 @@ def map_inputs(
     tz: str | None = None,
     online: str | None = None,
     no_merge: bool = False,
+    policy: Path | None = None,
 ) -> MappedEvent:
     """Read the inputs, geocode, verify and merge; print the accounting line to stderr."""
     event = read_inputs(list(inputs), article_date=article_date, tz=tz)
-    mapped = build_event(event, online=online, merge=not no_merge)
+    status_policy = StatusPolicy.from_file(policy) if policy else None
+    mapped = build_event(event, online=online, merge=not no_merge, policy=status_policy)
     click.echo(mapped.counts.line(), err=True)
     return mapped
 

@@ -17,7 +17,7 @@ from .common import input_options, inputs_argument, map_inputs, write_unresolved
 @click.option("--polygons", is_flag=True, help="GeoJSON: also write uncertainty circles to OUT.uncertainty.geojson.")
 @click.option("--reports", is_flag=True, help="Also write every raw report with the incident id it belongs to.")
 @input_options
-def command(inputs, output, polygons, reports, article_date, tz, online, no_merge) -> None:
+def command(inputs, output, polygons, reports, article_date, tz, online, no_merge, policy) -> None:
     """Export incidents for GIS tools (QGIS, Google Earth, spreadsheets).
 
     \b
@@ -25,7 +25,7 @@ def command(inputs, output, polygons, reports, article_date, tz, online, no_merg
       incident-map export seeds/caracas.yaml -o caracas.gpkg
       incident-map export seeds/caracas.yaml -o caracas.geojson --polygons --reports
     """
-    mapped = map_inputs(inputs, article_date=article_date, tz=tz, online=online, no_merge=no_merge)
+    mapped = map_inputs(inputs, article_date=article_date, tz=tz, online=online, no_merge=no_merge, policy=policy)
     written = export(mapped, output, polygons=polygons, reports=reports)
     written.append(write_unresolved(mapped, output))
     for path in written:

@@ -24,7 +24,7 @@ from .common import input_options, inputs_argument, map_inputs, write_unresolved
 @click.option("--asset-base", help="Load Leaflet from this URL/folder instead of the CDN (intranets, tests).")
 @input_options
 def command(inputs, output, geojson, self_contained, embed, png, title, cluster, heat, asset_base, article_date, tz,
-            online, no_merge) -> None:
+            online, no_merge, policy) -> None:
     """Render incident files or articles as a layered HTML map.
 
     \b
@@ -32,7 +32,7 @@ def command(inputs, output, geojson, self_contained, embed, png, title, cluster,
       incident-map render seeds/caracas.yaml -o caracas.html --geojson caracas.geojson
       incident-map render article.txt --date 2026-01-06 --tz America/Caracas -o night.html --self-contained
     """
-    mapped = map_inputs(inputs, article_date=article_date, tz=tz, online=online, no_merge=no_merge)
+    mapped = map_inputs(inputs, article_date=article_date, tz=tz, online=online, no_merge=no_merge, policy=policy)
     incident_map = compose_map(mapped, title=title, options=MapOptions(cluster=cluster, heat=heat))
     written = [incident_map.save(output, self_contained=self_contained, embed=embed, asset_base=asset_base)]
     if geojson:
