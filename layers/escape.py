@@ -8,7 +8,7 @@ JavaScript-template syntax (`{ } $ \\``), drop control characters, and link only
 from __future__ import annotations
 
 import re
-import unicodedata
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 __all__ = ["escape_text", "safe_url", "safe_link"]
@@ -41,14 +41,18 @@ def escape_text(value: object, *, max_length: int | None = None) -> str:
     return _SPECIAL.sub(lambda m: _ENTITIES[m.group(0)], text)
 
 
+_URL_UNSAFE = re.compile(
+    r"[\s\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]"
+)
+
+
+@lru_cache(maxsize=65_536)
 def safe_url(url: object) -> str | None:
     """The URL escaped for an href if it is http(s) with a host, else None."""
     if not isinstance(url, str):
         return None
     candidate = url.strip()
-    if not candidate or len(candidate) > 4000:
-        return None
-    if any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") or ch.isspace() for ch in candidate):
+    if not candidate or len(candidate) > 4000 or _URL_UNSAFE.search(candidate):
         return None
     try:
         parts = urlsplit(candidate)

@@ -6,13 +6,14 @@ use `layers.properties` (raw values) instead.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
-from incidents.models import Incident, MappedEvent, Source, Status
+from incidents.models import Incident, MappedEvent, Source, Status, TimeWindow
 from incidents.taxonomy import event_types
 from incidents.timewindow import format_window
 
-from .escape import escape_text, safe_link
+from .escape import escape_text, safe_link, safe_url
 from .styles import styles
 
 __all__ = ["map_payload", "status_groups", "bounds"]
@@ -50,45 +51,97 @@ def _source_row(source: Source) -> dict[str, str]:
     }
 
 
-def _links(urls: list[str]) -> str:
-    return " ".join(safe_link(u, f"media {n}") for n, u in enumerate(urls, 1))
+class _Strings:
+    """A table of escaped strings that repeat (reasons, times, precisions, hedges): each is shipped once."""
+
+    def __init__(self) -> None:
+        self.index: dict[str, int] = {}
+        self.items: list[str] = []
+
+    def __call__(self, escaped: str) -> int:
+        found = self.index.get(escaped)
+        if found is None:
+            found = self.index[escaped] = len(self.items)
+            self.items.append(escaped)
+        return found
 
 
-def _columns(incidents: list[Incident], type_index: dict[str, int], source_index: dict[str, int]) -> dict[str, list]:
-    cols: dict[str, list[Any]] = {k: [] for k in (
-        "id", "lat", "lon", "r", "type", "t0", "t1", "title", "place", "time", "reason", "override", "precision",
-        "reports",
-    )}
-    for inc in incidents:
-        geo = inc.geocode
-        cols["id"].append(escape_text(inc.id))
-        cols["lat"].append(round(geo.lat, 6))
-        cols["lon"].append(round(geo.lon, 6))
-        cols["r"].append(round(geo.radius_m, 1))
-        cols["type"].append(type_index[inc.event_type])
-        cols["t0"].append(int(inc.time.start.timestamp()))
-        cols["t1"].append(int(inc.time.end.timestamp()))
-        cols["title"].append(escape_text(inc.title, max_length=300))
-        cols["place"].append(escape_text(inc.place, max_length=300))
-        cols["time"].append(escape_text(format_window(inc.time), max_length=300))
-        cols["reason"].append(escape_text(inc.assessment.reason, max_length=_TEXT_LIMIT))
-        cols["override"].append(1 if inc.assessment.overridden else 0)
-        cols["precision"].append(escape_text(f"{geo.precision.value}, ±{_distance(geo.radius_m)}"))
-        cols["reports"].append([
-            [
-                source_index[r.source.id],
-                escape_text(format_window(r.time), max_length=300),
-                escape_text(", ".join(r.report.hedges), max_length=300),
-                escape_text(r.report.summary, max_length=_TEXT_LIMIT),
-                " ".join(filter(None, [safe_link(r.report.url, "post") if r.report.url else "", _links(r.report.media)])),
-            ]
-            for r in inc.reports
-        ])
-    return cols
+@lru_cache(maxsize=200_000)
+def _when(window: TimeWindow) -> str:
+    return escape_text(format_window(window), max_length=300)
+
+
+def _link_list(urls: list[str]) -> list[list]:
+    """[escaped text, 1 if it may be a link (http/https) else 0] per URL; the browser links only the first kind."""
+    out = []
+    for url in urls:
+        href = safe_url(url)
+        out.append([href, 1] if href is not None else [escape_text(url, max_length=200), 0])
+    return out
 
 
 def _distance(metres: float) -> str:
     return f"{metres / 1000:.1f} km" if metres >= 1000 else f"{metres:.0f} m"
+
+
+_COLUMNS = (
+    "id",
+    "lat",
+    "lon",
+    "r",
+    "type",
+    "t0",
+    "t1",
+    "title",
+    "place",
+    "time",
+    "reason",
+    "override",
+    "precision",
+    "reports",
+)
+
+
+def _columns(
+    incidents: list[Incident], type_index: dict[str, int], source_index: dict[str, int], strings: _Strings
+) -> dict[str, list]:
+    cols: dict[str, list[Any]] = {k: [] for k in _COLUMNS}
+    (ids, lats, lons, radii, types, t0s, t1s, titles, places, times, reasons, overrides, precisions, reports) = (
+        cols[k] for k in _COLUMNS
+    )
+    for inc in incidents:
+        geo, window = inc.geocode, inc.time
+        ids.append(escape_text(inc.id))
+        lats.append(round(geo.lat, 6))
+        lons.append(round(geo.lon, 6))
+        radii.append(round(geo.radius_m, 1))
+        types.append(type_index[inc.event_type])
+        t0s.append(int(window.start.timestamp()))
+        t1s.append(int(window.end.timestamp()))
+        titles.append(escape_text(inc.title, max_length=300))
+        places.append(strings(escape_text(inc.place, max_length=300)))
+        incident_time = strings(_when(window))
+        times.append(incident_time)
+        reasons.append(strings(escape_text(inc.assessment.reason, max_length=_TEXT_LIMIT)))
+        overrides.append(1 if inc.assessment.overridden else 0)
+        precisions.append(strings(escape_text(f"{geo.precision.value}, ±{_distance(geo.radius_m)}")))
+        rows = []
+        for located in inc.reports:
+            report = located.report
+            report_time = strings(_when(located.time))
+            hedges = strings(escape_text(", ".join(report.hedges), max_length=300)) if report.hedges else -1
+            links = _link_list(([report.url] if report.url else []) + list(report.media))
+            rows.append(
+                [
+                    source_index[located.source.id],
+                    -1 if report_time == incident_time else report_time,
+                    hedges,
+                    escape_text(report.summary, max_length=_TEXT_LIMIT),
+                    links,
+                ]
+            )
+        reports.append(rows)
+    return cols
 
 
 def map_payload(mapped: MappedEvent) -> dict[str, Any]:
@@ -100,6 +153,7 @@ def map_payload(mapped: MappedEvent) -> dict[str, Any]:
     source_ids = sorted(used_sources)
     source_index = {sid: n for n, sid in enumerate(source_ids)}
     groups = status_groups(mapped)
+    strings = _Strings()
     present_types = {inc.event_type for inc in mapped.incidents}
     return {
         "title": escape_text(mapped.title, max_length=300),
@@ -126,11 +180,14 @@ def map_payload(mapped: MappedEvent) -> dict[str, Any]:
                 "dash": escape_text(style.status[status].dash),
                 "weight": style.status[status].weight,
                 "solid": style.status[status].marker_fill == "solid",
-                "incidents": _columns(groups[status], type_index, source_index),
+                "incidents": _columns(groups[status], type_index, source_index, strings),
             }
             for status in Status
         ],
         "sources": [_source_row(used_sources[sid]) for sid in source_ids],
-        "attribution": ", ".join(escape_text(used_sources[s].handle or used_sources[s].name, max_length=80)
-                                 for s in source_ids[:12]) + (" …" if len(source_ids) > 12 else ""),
+        "strings": strings.items,
+        "attribution": ", ".join(
+            escape_text(used_sources[s].handle or used_sources[s].name, max_length=80) for s in source_ids[:12]
+        )
+        + (" …" if len(source_ids) > 12 else ""),
     }

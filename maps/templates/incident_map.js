@@ -82,20 +82,29 @@
     });
   };
 
+  function links(list) {
+    /* [escaped text, 1 when Python found it an http(s) URL]: only those become links */
+    return list.map(function (l, n) {
+      return l[1] ? '<a href="' + l[0] + '" target="_blank" rel="noopener noreferrer nofollow">' +
+        (n === 0 ? "link" : "media " + n) + "</a>" : '<span class="im-muted">' + l[0] + "</span>";
+    }).join(" ");
+  }
+
   IncidentLayers.prototype.popup = function (si, i) {
-    var data = this.data, s = data.statuses[si], c = s.incidents, type = data.types[c.type[i]];
+    var data = this.data, S = data.strings, s = data.statuses[si], c = s.incidents, type = data.types[c.type[i]];
     var html = '<div class="im-popup"><div class="im-badge im-' + s.key + '">' + swatch(s) + s.label +
       (c.override[i] ? " · analyst override" : "") + "</div>" +
       "<h4>" + type.glyph + " " + c.title[i] + "</h4><dl>" +
-      "<dt>When</dt><dd>" + c.time[i] + "</dd>" +
-      "<dt>Where</dt><dd>" + c.place[i] + " <span class=\"im-muted\">(" + c.precision[i] + ")</span></dd>" +
-      "<dt>Why " + s.label.toLowerCase() + "</dt><dd>" + c.reason[i] + "</dd></dl>" +
+      "<dt>When</dt><dd>" + S[c.time[i]] + "</dd>" +
+      "<dt>Where</dt><dd>" + S[c.place[i]] + " <span class=\"im-muted\">(" + S[c.precision[i]] + ")</span></dd>" +
+      "<dt>Why " + s.label.toLowerCase() + "</dt><dd>" + S[c.reason[i]] + "</dd></dl>" +
       "<h5>" + c.reports[i].length + (c.reports[i].length === 1 ? " report" : " reports") + "</h5><ol>";
     c.reports[i].forEach(function (r) {
       var src = data.sources[r[0]];
       html += "<li><b>" + src.label + "</b>" + (src.name ? " <span class=\"im-muted\">" + src.name + "</span>" : "") +
-        " · " + r[1] + (r[2] ? ' <span class="im-hedge">hedged: ' + r[2] + "</span>" : "") +
-        "<br>" + r[3] + (r[4] ? '<br><span class="im-links">' + r[4] + "</span>" : "") + "</li>";
+        " · " + S[r[1] < 0 ? c.time[i] : r[1]] +
+        (r[2] >= 0 ? ' <span class="im-hedge">hedged: ' + S[r[2]] + "</span>" : "") +
+        "<br>" + r[3] + (r[4].length ? '<br><span class="im-links">' + links(r[4]) + "</span>" : "") + "</li>";
     });
     return html + "</ol></div>";
   };
