@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +57,8 @@ def map_inputs(
     policy: Path | None = None,
 ) -> MappedEvent:
     """Read the inputs, geocode, verify and merge; print the accounting line to stderr."""
+    if isinstance(article_date, datetime):
+        article_date = article_date.date()
     event = read_inputs(list(inputs), article_date=article_date, tz=tz)
     status_policy = StatusPolicy.from_file(policy) if policy else None
     mapped = build_event(event, online=online, merge=not no_merge, policy=status_policy)

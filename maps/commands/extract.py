@@ -1,11 +1,40 @@
-"""`incident-map extract` (placeholder until implemented)."""
+"""`incident-map extract`: draft an incident file from an article, for an analyst to review."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
+
+from incidents.atomic import write_atomic
+from incidents.errors import InputError
+from incidents.extract import draft_event, draft_yaml
 
 
 @click.command("extract")
-def command() -> None:
-    """Not implemented yet."""
-    raise click.ClickException("extract is not implemented yet")
+@click.argument("article", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The draft incident file (YAML) to write.")
+@click.option("--date", "article_date", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="The article's dateline; relative phrases resolve against it (default: the latest post date).")
+@click.option("--tz", default=None, help="The events' time zone, e.g. America/Caracas (default: from the country).")
+def command(article: Path, output: Path, article_date, tz: str | None) -> None:
+    """Draft an incident file from ARTICLE text: embedded posts, places, times, sources and hedges.
+
+    \b
+    Example:
+      incident-map extract article.txt --date 2026-01-06 --tz America/Caracas -o draft.yaml
+      incident-map render draft.yaml -o map.html
+    """
+    try:
+        text = article.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 (byte {exc.start}); save the article as UTF-8", path=str(article)) from exc
+    try:
+        event = draft_event(text, source_path=str(article), article_date=article_date.date() if article_date else None,
+                            tz=tz)
+    except InputError as exc:
+        raise exc.located(path=str(article)) from exc
+    write_atomic(output, "# Draft: review every report, place, time and hedge before publishing.\n" + draft_yaml(event))
+    click.echo(f"{len(event.reports)} reports, {len(event.notes)} notes drafted from {article}", err=True)
+    click.echo(f"wrote {output}")

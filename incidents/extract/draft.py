@@ -1,0 +1,141 @@
+"""Build a draft incident file from an article: reports from located statements and posts, notes for the rest."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+
+import yaml
+
+from ..errors import InputError
+from ..geocode import PlaceResolver, default_resolver
+from ..models import EventFile, Note, PlaceRole, Precision, Report, Source, SourceKind, Span, When
+from ..taxonomy import event_type_info
+from .cues import find_event_types, find_hedges
+from .places import PlaceMention, find_places, infer_context
+from .segments import Post, Segment, split_article, strip_prefix
+from .when import find_when
+
+__all__ = ["draft_event", "draft_yaml", "ARTICLE_SOURCE"]
+
+ARTICLE_SOURCE = "article"
+_CLAUSE = re.compile(r"[;.!?]\s+|\s+[—–-]{1,2}\s+")
+
+
+@cache
+def _country_zones() -> dict[str, str]:
+    return yaml.safe_load(files("incidents").joinpath("data/country_timezones.yaml").read_text(encoding="utf-8"))
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40] or "x"
+
+
+def _clauses(segment: Segment) -> list[tuple[int, int]]:
+    bounds, cursor = [], 0
+    for match in _CLAUSE.finditer(segment.text):
+        bounds.append((cursor, match.start()))
+        cursor = match.end()
+    bounds.append((cursor, len(segment.text)))
+    return [(segment.start + a, segment.start + b) for a, b in bounds]
+
+
+def _best_place(mentions: list[PlaceMention], cue_at: int, segment: Segment) -> PlaceMention | None:
+    """The place for a cue: within its clause if any, else the segment; qualifier-led phrases first, then precision."""
+    usable = [m for m in mentions if m.geocode.precision is not Precision.country]
+    if not usable:
+        return None
+    clause = next(((a, b) for a, b in _clauses(segment) if a <= cue_at <= b), None)
+    near = [m for m in usable if clause and clause[0] <= m.start <= clause[1]] or usable
+    return min(near, key=lambda m: (m.geocode.qualifier is None, m.rank, m.geocode.radius_m, m.start))
+
+
+def _sources(posts: list[Post], label: str) -> dict[str, Source]:
+    sources: dict[str, Source] = {}
+    for post in posts:
+        if post.handle:
+            sid = _slug(post.handle)
+            sources.setdefault(sid, Source(id=sid, name=post.name or f"@{post.handle}", handle=f"@{post.handle}",
+                                           kind=SourceKind.social, url=f"https://x.com/{post.handle}"))
+        else:
+            sources.setdefault("unattributed", Source(id="unattributed", name="Unattributed embedded post",
+                                                      kind=SourceKind.social))
+    # The publisher embeds the posts, so it relays them rather than corroborating them.
+    sources[ARTICLE_SOURCE] = Source(id=ARTICLE_SOURCE, name=label, kind=SourceKind.media, cites=sorted(sources))
+    return sources
+
+
+def draft_event(text: str, *, source_path: str | None = None, article_date: date | None = None,
+                tz: str | None = None, resolver: PlaceResolver | None = None) -> EventFile:
+    """A draft EventFile from article text; every report keeps the exact span it came from."""
+    resolver = resolver or default_resolver()
+    headline, statements, posts = split_article(text)
+    if headline is None:
+        raise InputError("the article is empty", field="text")
+    dates = [p.posted for p in posts if p.posted]
+    reference = article_date or (max(dates) if dates else None)
+    if reference is None:
+        raise InputError("no date in the article: give the dateline with --date YYYY-MM-DD", field="--date")
+    context = infer_context([headline.text, *(s.text for s in statements), *(p.text for p in posts)], resolver)
+    zone_note = ""
+    if tz is None:
+        tz = _country_zones().get(context.country or "", None)
+        if tz is None:
+            tz, zone_note = "UTC", " No time zone was given or inferred: times are in UTC; pass --tz."
+    name = Path(source_path).name if source_path else "article"
+    sources = _sources(posts, f"Article {name}")
+    reports: list[Report] = []
+    notes: list[Note] = []
+    used_ids: set[str] = set()
+    segments: list[Segment] = sorted([*statements, *posts], key=lambda s: s.start)
+    for segment in segments:
+        post = segment if isinstance(segment, Post) else None
+        source_id = (_slug(post.handle) if post.handle else "unattributed") if post else ARTICLE_SOURCE
+        hedges = find_hedges(segment.text)
+        day = post.posted if post and post.posted else reference
+        when = find_when(segment.text, day) or When(start=day)
+        mentions = find_places(segment.text, resolver, context, offset=segment.start)
+        made = 0
+        for term, cue_start, _ in find_event_types(segment.text):
+            place = _best_place(mentions, segment.start + cue_start, segment)
+            if place is None:
+                continue
+            rid = f"{source_id}-{term.replace('_', '-')}"
+            n = 2
+            while rid in used_ids:
+                rid, n = f"{source_id}-{term.replace('_', '-')}-{n}", n + 1
+            used_ids.add(rid)
+            who = sources[source_id].handle or sources[source_id].name
+            label = event_type_info(term).label.lower().replace(" / ", " or ")
+            summary = f"{who} reports {label} {place.text}" + (f" ({', '.join(hedges)})" if hedges else "") + "."
+            reports.append(Report(
+                id=rid, event_type=term, where=place.text, place_role=place.geocode.role, when=when, source=source_id,
+                url=sources[source_id].url if post else None, media=list(post.media) if post else [],
+                summary=summary, hedges=hedges, span=Span(start=segment.start, end=segment.end, text=segment.text),
+            ))
+            made += 1
+        if not made:
+            notes.append(Note(id=f"note-{len(notes) + 1}", text=strip_prefix(segment.text), source=source_id,
+                              hedges=hedges, span=Span(start=segment.start, end=segment.end, text=segment.text)))
+    return EventFile(
+        title=headline.text[:300],
+        description=(f"Draft made by incident-map extract from {name}: review every report, place and hedge before"
+                     f" publishing.{zone_note}"),
+        timezone=tz, reference_date=reference, context=context, sources=list(sources.values()),
+        reports=reports, notes=notes,
+    )
+
+
+def draft_yaml(event: EventFile) -> str:
+    """The draft as deterministic YAML that `render` accepts unchanged."""
+    data = event.model_dump(mode="json", exclude_none=True, exclude_defaults=False)
+    for report in data.get("reports", []):
+        if report.get("place_role") == PlaceRole.location.value:
+            del report["place_role"]
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=110)
+
+
+
