@@ -18,7 +18,7 @@ _MONTHS = "January|February|March|April|May|June|July|August|September|October|N
 _MONTH_ABBR = "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
 _DATE = rf"(?P<date>(?:{_MONTHS}|{_MONTH_ABBR})\.? \d{{1,2}}, \d{{4}})"
 _AUTHOR = re.compile(
-    rf"(?:^|\s)(?:—|–|--|-)\s*(?:(?P<name>[^\n()@—–]{{1,80}}?)\s*)?\(?@(?P<handle>[A-Za-z0-9_]{{1,30}})\)?\s+{_DATE}\s*$"
+    rf"(?:\s*[—–]|(?:^|\s)(?:--|-))\s*(?:(?P<name>[^\n()@—–]{{1,80}}?)\s*)?\(?@(?P<handle>[A-Za-z0-9_]{{1,30}})\)?\s+{_DATE}\s*$"
 )
 _PREFIX = re.compile(r"^\W{0,3}\s*(?:BREAKING|NOW|JUST IN|UPDATE|URGENT|DEVELOPING|ALERT)\b\s*[:\-–—]?\s*", re.I)
 _TERMINAL = re.compile(r"[.!?\"”’)]\s*$")
