@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from incidents.models import Incident, LocatedReport
+from incidents.records import report_record
 from incidents.taxonomy import event_type_info
 
 __all__ = ["PROPERTY_NAMES", "incident_properties", "report_properties", "iso_utc"]
@@ -50,31 +51,22 @@ def iso_utc(moment: datetime) -> str:
 
 
 def report_properties(located: LocatedReport, incident_id: str | None = None) -> dict[str, Any]:
-    """One report as flat-ish properties (raw values, not escaped)."""
-    report, source, time = located.report, located.source, located.time
+    """One report as a flat record (incidents.records columns, raw values) plus where and when it was mapped.
+
+    The computed columns (incident_id, mapped_*, geocode_method, time_*) are skipped when the record is read back.
+    """
+    geo, time = located.geocode, located.time
     return {
-        "id": report.id,
+        **report_record(located.report, located.source),
         "incident_id": incident_id,
-        "event_type": report.event_type,
-        "place": report.where,
-        "place_role": report.place_role.value,
-        "source_id": source.id,
-        "source_name": source.name,
-        "source_handle": source.handle,
-        "source_kind": source.kind.value,
-        "source_url": source.url,
-        "url": report.url,
-        "media": list(report.media),
-        "summary": report.summary,
-        "hedges": list(report.hedges),
+        "mapped_lat": round(geo.lat, 6),
+        "mapped_lon": round(geo.lon, 6),
+        "mapped_radius_m": round(geo.radius_m, 1),
+        "mapped_precision": geo.precision.value,
+        "geocode_method": geo.method,
         "time_start": iso_utc(time.start),
         "time_end": iso_utc(time.end),
         "time_precision": time.precision.value,
-        "time_text": time.text,
-        "override_status": report.override.status.value if report.override else None,
-        "override_reason": report.override.reason if report.override else None,
-        "radius_m": round(located.geocode.radius_m, 1),
-        "precision": located.geocode.precision.value,
     }
 
 

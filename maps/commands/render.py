@@ -18,12 +18,14 @@ from .common import input_options, inputs_argument, map_inputs, write_unresolved
 @click.option("--self-contained", is_flag=True, help="Inline every script and style; works with no network (no basemap).")
 @click.option("--embed", is_flag=True, help="Write an <iframe> snippet to paste into a report page instead of a page.")
 @click.option("--png", type=click.Path(dir_okay=False, path_type=Path), help="Also write a static PNG for PDF reports.")
+@click.option("--png-tiles", metavar="PRESET|URL",
+              help="Basemap for --png: 'osm', 'light' or an XYZ URL template (opt-in: fetches tiles).")
 @click.option("--title", help="Map title (defaults to the event's title).")
 @click.option("--cluster", is_flag=True, help="Add an optional marker-cluster overlay.")
 @click.option("--heat", is_flag=True, help="Add an optional heat overlay.")
 @click.option("--asset-base", help="Load Leaflet from this URL/folder instead of the CDN (intranets, tests).")
 @input_options
-def command(inputs, output, geojson, self_contained, embed, png, title, cluster, heat, asset_base, article_date, tz,
+def command(inputs, output, geojson, self_contained, embed, png, png_tiles, title, cluster, heat, asset_base, article_date, tz,
             online, no_merge, policy) -> None:
     """Render incident files or articles as a layered HTML map.
 
@@ -41,8 +43,10 @@ def command(inputs, output, geojson, self_contained, embed, png, title, cluster,
         written += write_geojson(mapped, geojson)
     if png:
         from ..static_png import write_png
+        from ..tiles import tile_source
 
-        written.append(write_png(mapped, png, title=title))
+        tiles = tile_source(png_tiles) if png_tiles else None
+        written.append(write_png(mapped, png, title=title, tiles=tiles))
     written.append(write_unresolved(mapped, output))
     for path in written:
         click.echo(f"wrote {path}")

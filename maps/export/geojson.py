@@ -11,6 +11,7 @@ from shapely.geometry import mapping
 
 from incidents.atomic import write_atomic
 from incidents.models import MappedEvent
+from incidents.records import event_record
 from layers.geometry import uncertainty_circles
 from layers.properties import incident_properties, report_properties
 
@@ -35,11 +36,17 @@ def _point(lon: float, lat: float) -> dict[str, Any]:
     return {"type": "Point", "coordinates": [round(lon, DECIMALS), round(lat, DECIMALS)]}
 
 
-def feature_collection(features: list[dict[str, Any]], name: str | None = None) -> dict[str, Any]:
-    """An RFC 7946 FeatureCollection (no `crs`: WGS84 longitude/latitude is implied)."""
+def feature_collection(features: list[dict[str, Any]], name: str | None = None,
+                       event: dict[str, Any] | None = None) -> dict[str, Any]:
+    """An RFC 7946 FeatureCollection (no `crs`: WGS84 longitude/latitude is implied).
+
+    `event` (title, time zone, context) is kept as a foreign member so the file loads back as an incident file.
+    """
     collection: dict[str, Any] = {"type": "FeatureCollection", "features": features}
     if name:
         collection["name"] = name
+    if event:
+        collection["event"] = event
     return collection
 
 
@@ -56,7 +63,8 @@ def write_geojson(mapped: MappedEvent, path: str | Path, *, polygons: bool = Fal
          "properties": incident_properties(inc)}
         for inc in incidents
     ]
-    written = [_dump(path, feature_collection(features, mapped.title))]
+    event = event_record(mapped.title, mapped.timezone, mapped.context)
+    written = [_dump(path, feature_collection(features, mapped.title, event))]
     if polygons:
         circles = uncertainty_circles(
             np.array([i.geocode.lon for i in incidents]), np.array([i.geocode.lat for i in incidents]),
@@ -75,5 +83,5 @@ def write_geojson(mapped: MappedEvent, path: str | Path, *, polygons: bool = Fal
              "properties": report_properties(r, inc.id)}
             for inc in incidents for r in inc.reports
         ]
-        written.append(_dump(sibling(path, "reports"), feature_collection(rows, f"{mapped.title} (reports)")))
+        written.append(_dump(sibling(path, "reports"), feature_collection(rows, f"{mapped.title} (reports)", event)))
     return written

@@ -1,0 +1,168 @@
+"""A static PNG for PDF reports: uncertainty circles, status-styled markers, numbered labels, a key, a scale bar.
+
+Drawn in Web Mercator with matplotlib (no browser). A basemap is drawn only when a tile URL is given (opt-in, as
+everything that touches the network) and its tiles can be fetched; otherwise the image says there is none.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+from matplotlib.patches import Polygon as PolygonPatch  # noqa: E402
+from pyproj import Transformer  # noqa: E402
+
+from incidents.atomic import atomic_path  # noqa: E402
+from incidents.models import MappedEvent, Status  # noqa: E402
+from incidents.taxonomy import event_type_info  # noqa: E402
+from layers.geometry import uncertainty_circles  # noqa: E402
+from layers.styles import styles  # noqa: E402
+
+from .tiles import TileSource, fetch_basemap  # noqa: E402
+
+__all__ = ["write_png", "MAX_LABELS"]
+
+TO_MERCATOR = Transformer.from_crs("EPSG:4326", "EPSG:3857", always_xy=True)
+MAX_LABELS = 40
+_DASH = {"": "solid"}
+
+
+def _nice_length(metres: float) -> float:
+    """1, 2 or 5 times a power of ten, at most `metres`."""
+    power = 10 ** math.floor(math.log10(max(metres, 1)))
+    return max(m * power for m in (1, 2, 5) if m * power <= metres) if metres >= 1 else 1
+
+
+def _extent(xs: np.ndarray, ys: np.ndarray, aspect: float) -> tuple[float, float, float, float]:
+    x0, x1, y0, y1 = xs.min(), xs.max(), ys.min(), ys.max()
+    width, height = max(x1 - x0, 2_000.0), max(y1 - y0, 2_000.0)
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    width, height = width * 1.15, height * 1.15
+    if width / height < aspect:
+        width = height * aspect
+    else:
+        height = width / aspect
+    return cx - width / 2, cx + width / 2, cy - height / 2, cy + height / 2
+
+
+def _scale_bar(ax: plt.Axes, extent: tuple[float, float, float, float], lat: float) -> None:
+    x0, x1, y0, y1 = extent
+    ground_per_unit = math.cos(math.radians(lat))  # Web Mercator stretches by 1/cos(latitude)
+    length_m = _nice_length((x1 - x0) * ground_per_unit / 5)
+    length_units = length_m / ground_per_unit
+    bx, by = x0 + (x1 - x0) * 0.04, y0 + (y1 - y0) * 0.05
+    ax.plot([bx, bx + length_units], [by, by], color="black", linewidth=3, solid_capstyle="butt", zorder=6)
+    label = f"{length_m / 1000:g} km" if length_m >= 1000 else f"{length_m:g} m"
+    ax.text(bx + length_units / 2, by + (y1 - y0) * 0.012, label, ha="center", va="bottom", fontsize=8, zorder=6,
+            bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.7, "pad": 1})
+
+
+def write_png(mapped: MappedEvent, path: str | Path, *, title: str | None = None, tiles: TileSource | None = None,
+              width_px: int = 1600, height_px: int = 1200) -> Path:
+    """The event as a static PNG at `path` (written atomically); returns the path."""
+    incidents = mapped.incidents
+    dpi = 150
+    fig = plt.figure(figsize=(width_px / dpi, height_px / dpi), dpi=dpi)
+    try:
+        ax = fig.add_axes((0.02, 0.16, 0.96, 0.76))
+        ax.set_xticks([])
+        ax.set_yticks([])
+        fig.suptitle(title or mapped.title, fontsize=12, y=0.975)
+        notes = [f"{mapped.counts.line()}. Circles are uncertainty radii: each incident happened somewhere inside."]
+        if not incidents:
+            ax.text(0.5, 0.5, "No mapped incidents", ha="center", va="center", transform=ax.transAxes)
+        else:
+            lons = np.array([i.geocode.lon for i in incidents])
+            lats = np.array([i.geocode.lat for i in incidents])
+            radii = np.array([i.geocode.radius_m for i in incidents])
+            circles = uncertainty_circles(lons, lats, radii)
+            ring_x, ring_y = [], []
+            shapes = []
+            for circle in circles:
+                parts = []
+                for polygon in getattr(circle, "geoms", [circle]):
+                    x, y = TO_MERCATOR.transform(*np.asarray(polygon.exterior.coords).T)
+                    parts.append(np.column_stack([x, y]))
+                    ring_x.append(x)
+                    ring_y.append(y)
+                shapes.append(parts)
+            extent = _extent(np.concatenate(ring_x), np.concatenate(ring_y), ax.bbox.width / ax.bbox.height)
+            basemap_note = "No basemap (none requested)." if tiles is None else None
+            if tiles is not None:
+                image, attribution = fetch_basemap(tiles, extent, int(ax.bbox.width))
+                if image is not None:
+                    ax.imshow(image, extent=(extent[0], extent[1], extent[2], extent[3]), zorder=0,
+                              interpolation="bilinear")
+                    notes.append(f"Basemap {attribution}")
+                else:
+                    basemap_note = f"No basemap: {attribution}"
+            if basemap_note:
+                notes.append(basemap_note)
+            px, py = TO_MERCATOR.transform(lons, lats)
+            cell = (extent[1] - extent[0]) / 60  # labels of markers closer than this stack sideways
+            stacked: dict[tuple[int, int], int] = {}
+            for number, (incident, parts) in enumerate(zip(incidents, shapes, strict=True), start=1):
+                style = styles().status[incident.assessment.status]
+                for ring in parts:
+                    ax.add_patch(PolygonPatch(
+                        ring, closed=True, facecolor=style.color if style.fill_opacity else "none",
+                        alpha=None, edgecolor=style.color, linewidth=style.weight * 0.7,
+                        linestyle=_DASH.get(style.dash, (0, (4, 3))), zorder=2,
+                        **({"fill": True} if style.fill_opacity else {"fill": False}),
+                    ))
+                    if style.fill_opacity:
+                        ax.patches[-1].set_facecolor((*matplotlib.colors.to_rgb(style.color), style.fill_opacity))
+                solid = style.marker_fill == "solid"
+                ax.plot(px[number - 1], py[number - 1], marker="o", markersize=7, zorder=4,
+                        markerfacecolor=style.color if solid else "white", markeredgecolor=style.color,
+                        markeredgewidth=1.8)
+                if len(incidents) <= MAX_LABELS:
+                    spot = (round(px[number - 1] / cell), round(py[number - 1] / cell))
+                    shift = stacked.get(spot, 0)
+                    stacked[spot] = shift + 1
+                    ax.annotate(str(number), (px[number - 1], py[number - 1]), xytext=(6 + 16 * shift, 6),
+                                textcoords="offset points", fontsize=8, fontweight="bold", zorder=5,
+                                bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": style.color})
+            ax.set_xlim(extent[0], extent[1])
+            ax.set_ylim(extent[2], extent[3])
+            _scale_bar(ax, extent, float(np.mean(lats)))
+            _key(fig, mapped)
+        sources = sorted({s.name for i in incidents for s in i.sources})
+        if sources:
+            notes.append("Sources: " + ", ".join(sources[:12]) + (", ..." if len(sources) > 12 else ""))
+        fig.text(0.02, 0.015, "\n".join(notes), fontsize=6.5, va="bottom", wrap=True)
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+    finally:
+        plt.close(fig)
+    with atomic_path(path, suffix=".png.tmp") as tmp:
+        tmp.write_bytes(buffer.getvalue())
+    return Path(path)
+
+
+def _key(fig: plt.Figure, mapped: MappedEvent) -> None:
+    """Status legend plus numbered incidents (first MAX_LABELS) under the map."""
+    lines = []
+    for status in Status:
+        style = styles().status[status]
+        count = sum(1 for i in mapped.incidents if i.assessment.status is status)
+        lines.append(f"{style.label} ({count}): {style.legend}")
+    fig.text(0.02, 0.145, "   |   ".join(lines), fontsize=7, va="top")
+    entries = []
+    for number, incident in enumerate(mapped.incidents[:MAX_LABELS], start=1):
+        label = event_type_info(incident.event_type).label
+        status = styles().status[incident.assessment.status].label.lower()
+        entries.append(f"{number}. {label}, {incident.place[:40]} ({status}, ±{incident.geocode.radius_m:,.0f} m)")
+    if len(mapped.incidents) > MAX_LABELS:
+        entries.append(f"... and {len(mapped.incidents) - MAX_LABELS} more (see the HTML map)")
+    columns = 2
+    per_column = math.ceil(len(entries) / columns) if entries else 0
+    for c in range(columns):
+        chunk = entries[c * per_column : (c + 1) * per_column][:8]
+        fig.text(0.02 + c * 0.49, 0.125, "\n".join(chunk), fontsize=6.5, va="top")
