@@ -63,10 +63,11 @@ def test_geopackage_has_three_layers_gdal_reads(seed_exports: Path, seed_mapped)
     assert "Feature Count: 7" in info.stdout and "status_reason" in info.stdout
 
 
-def test_geopackage_is_byte_identical_for_the_same_input(tmp_path: Path):
-    a, b = tmp_path / "a.gpkg", tmp_path / "b.gpkg"
-    export(str(SEED), "-o", str(a))
-    export(str(SEED), "-o", str(b))
+@pytest.mark.parametrize("suffix", ["gpkg", "kml", "csv"])
+def test_exports_are_byte_identical_for_the_same_input(tmp_path: Path, suffix: str):
+    a, b = tmp_path / f"a.{suffix}", tmp_path / f"b.{suffix}"
+    export(str(SEED), "-o", str(a), "--reports")
+    export(str(SEED), "-o", str(b), "--reports")
     assert hashlib.sha256(a.read_bytes()).digest() == hashlib.sha256(b.read_bytes()).digest()
 
 
