@@ -20,6 +20,9 @@ def atomic_path(target: str | os.PathLike[str], *, suffix: str | None = None) ->
     directory = target.parent if str(target.parent) else Path(".")
     if not directory.is_dir():
         raise OutputError(f"{target}: output directory {directory} does not exist")
+    if target.is_dir() or (target.exists() and not target.is_file()):
+        # a rename would replace a directory entry such as /dev/full or a named pipe with our file
+        raise OutputError(f"{target}: not a regular file; choose a file path for the output")
     fd, tmp_name = tempfile.mkstemp(
         prefix=f".{target.name}.", suffix=suffix if suffix is not None else target.suffix + ".tmp", dir=directory
     )

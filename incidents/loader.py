@@ -3,12 +3,17 @@
 Every problem becomes one InputError line naming the file, the record and the field, e.g.
 `seeds/x.yaml: report 'r3' (reports[2]): field 'when.start': invalid date '2026-13-01'`.
 Files are only read, never modified. YAML is read with a safe loader that also refuses duplicate keys (a second
-`reports:` would otherwise silently replace the first) and keeps invalid dates as text so validation can name them.
+`reports:` would otherwise silently replace the first), keeps invalid dates as text so validation can name them,
+turns unreadable tagged values (`!!int x`, a 5,000-digit number) into one-line errors, and refuses alias bombs:
+a document whose `*aliases` expand it past max(10 x its size, 1 MiB) characters (or past MAX_INPUT_BYTES).
+Limits: a file may be at most MAX_INPUT_BYTES (200 MiB); dates must fall in the years 1000-2999 (DATE_YEARS).
 """
 
 from __future__ import annotations
 
 import json
+import re
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -20,10 +25,13 @@ from .models import EventFile
 
 __all__ = [
     "load_event", "event_from_mapping", "read_input_text", "parse_document", "validation_error", "check_references",
-    "MAX_INPUT_BYTES",
+    "MAX_INPUT_BYTES", "DATE_YEARS", "check_dates", "date_in_range",
 ]
 
 MAX_INPUT_BYTES = 200 * 1024 * 1024
+DATE_YEARS = (1000, 2999)
+_ALIAS_FACTOR, _ALIAS_FLOOR = 10, 2**20
+_ALIAS = re.compile(r"\*[^\s,\[\]{}]")  # may be an alias; a literal first character keeps the search fast
 INCIDENT_SUFFIXES = (".yaml", ".yml", ".json")
 TABULAR_SUFFIXES = (".csv", ".geojson")
 _LISTS = {"reports": "report", "sources": "source", "notes": "note"}
@@ -36,6 +44,8 @@ class _StrictSafeLoader(_BaseLoader):  # type: ignore[misc, valid-type]
 
 
 def _mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    if not isinstance(node, yaml.MappingNode):
+        raise yaml.constructor.ConstructorError(None, None, f"expected a mapping, found {node.id}", node.start_mark)
     loader.flatten_mapping(node)
     result: dict[Any, Any] = {}
     for key_node, value_node in node.value:
@@ -54,12 +64,29 @@ def _mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
 def _timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
     try:
         return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
-    except ValueError:
+    except (ValueError, TypeError, AttributeError, OverflowError):  # also `!!timestamp garbage`
         return loader.construct_scalar(node)
+
+
+def _guarded(tag: str) -> Any:
+    """yaml's constructor for `tag`, raising a located YAML error instead of ValueError/KeyError (`!!bool maybe`)."""
+    construct = yaml.constructor.SafeConstructor.yaml_constructors[f"tag:yaml.org,2002:{tag}"]
+
+    def guarded(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+        try:
+            return construct(loader, node)
+        except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as exc:
+            why = "too many digits" if "digits" in str(exc) else f"not a valid {tag}"
+            text = str(node.value)[:40] if isinstance(node, yaml.ScalarNode) else node.id
+            raise yaml.constructor.ConstructorError(None, None, f"cannot read {text!r}: {why}", node.start_mark) from exc
+
+    return guarded
 
 
 _StrictSafeLoader.add_constructor("tag:yaml.org,2002:map", _mapping)
 _StrictSafeLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+for _tag in ("int", "float", "bool", "binary"):
+    _StrictSafeLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _guarded(_tag))
 
 
 def load_event(path: str | Path) -> EventFile:
@@ -105,6 +132,8 @@ def read_input_text(path: Path) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError("file is UTF-16; save it as UTF-8", path=str(path))
     if b"\x00" in data:
+        if 3 * max(data[0::2].count(0), data[1::2].count(0)) > len(data):  # every other byte NUL: ASCII in UTF-16
+            raise InputError("file looks like UTF-16 (without a byte-order mark); save it as UTF-8", path=str(path))
         raise InputError("file contains NUL bytes; is it a binary file?", path=str(path))
     try:
         text = data.decode("utf-8-sig")
@@ -133,11 +162,17 @@ def parse_document(path: Path, text: str) -> Any:
             where = f"line {exc.lineno} column {exc.colno}"
             raise InputError(f"invalid JSON at {where}: {exc.msg}", path=str(path)) from exc
         except ValueError as exc:
-            raise InputError(f"invalid JSON: {exc}", path=str(path)) from exc
+            why = "a number has too many digits" if "digits" in str(exc) else str(exc)
+            raise InputError(f"invalid JSON: {why}", path=str(path)) from exc
         except RecursionError as exc:
             raise InputError("JSON nests too deeply", path=str(path)) from exc
     try:
-        return yaml.load(text, Loader=_StrictSafeLoader)  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(text, Loader=_StrictSafeLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.reader.ReaderError as exc:
+        at = text.find(chr(exc.character)) if isinstance(exc.character, int) else -1
+        where = f" at line {text.count(chr(10), 0, at) + 1} column {at - text.rfind(chr(10), 0, at)}" if at >= 0 else ""
+        code = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
+        raise InputError(f"invalid YAML{where}: control character {code} is not allowed", path=str(path)) from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""
@@ -145,6 +180,52 @@ def parse_document(path: Path, text: str) -> Any:
         raise InputError(f"invalid YAML{where}: {problem}", path=str(path)) from exc
     except RecursionError as exc:
         raise InputError("YAML nests too deeply", path=str(path)) from exc
+    if "&" in text and _ALIAS.search(text):  # an alias needs an &anchor
+        _refuse_alias_bomb(data, len(text), path)
+    return data
+
+
+def _expanded_size(data: Any) -> int | None:
+    """Characters (strings) plus items (everything else) with every alias written out; None for a cycle."""
+    sizes: dict[int, int] = {}
+    stack: list[tuple[Any, bool]] = [(data, False)]
+    busy: set[int] = set()
+    while stack:
+        item, done = stack.pop()
+        if not isinstance(item, (list, dict)):
+            continue
+        key = id(item)
+        children = [*item.keys(), *item.values()] if isinstance(item, dict) else item
+        if done:
+            busy.discard(key)
+            sizes[key] = 1 + sum(
+                sizes[id(c)] if isinstance(c, (list, dict)) else len(c) if isinstance(c, str) else 1 for c in children
+            )
+            continue
+        if key in sizes:
+            continue
+        if key in busy:
+            return None
+        busy.add(key)
+        stack.append((item, True))
+        stack.extend((c, False) for c in children if isinstance(c, (list, dict)) and id(c) not in sizes)
+    if isinstance(data, (list, dict)):
+        return sizes[id(data)]
+    return len(data) if isinstance(data, str) else 1
+
+
+def _refuse_alias_bomb(data: Any, text_size: int, path: Path) -> None:
+    """An InputError when YAML aliases make the document far bigger than its text (a "billion laughs" bomb)."""
+    limit = min(MAX_INPUT_BYTES, max(_ALIAS_FACTOR * text_size, _ALIAS_FLOOR))
+    size = _expanded_size(data)
+    if size is None:
+        raise InputError("invalid YAML: an alias refers to itself (a recursive structure)", path=str(path))
+    if size > limit:
+        raise InputError(
+            f"YAML aliases (*name) expand the document to over {limit:,} characters (from {text_size:,}); "
+            "refused as a possible alias bomb: write the values out",
+            path=str(path),
+        )
 
 
 def event_from_mapping(data: Any, *, path: str) -> EventFile:
@@ -159,6 +240,7 @@ def event_from_mapping(data: Any, *, path: str) -> EventFile:
     except RecursionError as exc:
         raise InputError("document nests too deeply", path=path) from exc
     check_references(event, path)
+    check_dates(event, path)
     return event
 
 
@@ -189,8 +271,12 @@ def validation_error(exc: ValidationError, data: Any, *, path: str, record: str 
         message = "required field is missing"
     elif parts and parts[0] == "when" and isinstance(bad, str) and "pars" in kind:
         message = f"invalid date {bad[:60]!r} (use YYYY-MM-DD or YYYY-MM-DDTHH:MM with an optional ±HH:MM offset)"
+    elif isinstance(bad, int) and not isinstance(bad, bool) and abs(bad).bit_length() > 512:
+        message += " (got a number with too many digits)"  # str() of a huge int raises
     elif isinstance(bad, (str, int, float)) and not isinstance(bad, bool) and repr(str(bad)[:60]) not in message:
         message += f" (got {str(bad)[:60]!r})"
+    if len(message) > 300:  # a validator may quote a huge value back
+        message = message[:299] + "\u2026"
     return InputError(message, path=path, record=record, field=field)
 
 
@@ -216,3 +302,23 @@ def check_references(event: EventFile, path: str) -> None:
             if item.source is not None and item.source not in source_ids:
                 raise InputError(f"unknown source {item.source!r} (sources: {known})", path=path,
                                  record=f"{_LISTS[kind]} '{item.id}' ({kind}[{i}])", field="source")
+
+
+def date_in_range(value: date | None) -> bool:
+    """Whether a date (or datetime) falls in DATE_YEARS; beyond them it is a typo, and date arithmetic overflows."""
+    return value is None or DATE_YEARS[0] <= value.year <= DATE_YEARS[1]
+
+
+def check_dates(event: EventFile, path: str) -> None:
+    """An InputError naming the record and field of the first date outside DATE_YEARS."""
+    first, last = DATE_YEARS
+    found: list[tuple[str | None, str, date | None]] = [(None, "reference_date", event.reference_date)]
+    for kind in ("reports", "notes"):
+        for i, item in enumerate(getattr(event, kind)):
+            if item.when is not None:
+                record = f"{_LISTS[kind]} '{item.id}' ({kind}[{i}])"
+                found += [(record, "when.start", item.when.start), (record, "when.end", item.when.end)]
+    for record, field, value in found:
+        if not date_in_range(value):
+            raise InputError(f"date {value.isoformat()} is outside the years {first}-{last}; is it a typo?",
+                             path=path, record=record, field=field)

@@ -267,8 +267,8 @@ class EventFile(_Input):
     def _tz(cls, v: str) -> str:
         try:
             ZoneInfo(v)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {v!r}; use an IANA name such as America/Caracas") from exc
+        except (ZoneInfoNotFoundError, ValueError, OSError) as exc:  # OSError: a name too long for a path
+            raise ValueError(f"unknown time zone {v[:60]!r}; use an IANA name such as America/Caracas") from exc
         return v
 
     @model_validator(mode="after")

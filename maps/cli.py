@@ -48,6 +48,10 @@ def main(argv: list[str] | None = None) -> int:
     except IncidentMapError as exc:
         click.echo(f"incident-map: error: {' '.join(str(exc).split())}", err=True)
         return EXIT_FAILURE
+    except OSError as exc:  # the system refused: disk full, permission denied, an unwritable path
+        where = f"{exc.filename}: " if exc.filename else ""
+        click.echo(f"incident-map: error: {where}{' '.join(str(exc.strerror or exc).split())}", err=True)
+        return EXIT_FAILURE
     except KeyboardInterrupt:
         click.echo("incident-map: interrupted", err=True)
         return 130

@@ -7,11 +7,14 @@ from datetime import date
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
+from pydantic import ValidationError
 
 from ..errors import InputError
 from ..geocode import PlaceResolver, default_resolver
+from ..loader import DATE_YEARS, date_in_range
 from ..models import EventFile, Note, PlaceRole, Precision, Report, Source, SourceKind, Span, When
 from ..taxonomy import event_type_info
 from .cues import find_event_types, find_hedges
@@ -22,6 +25,7 @@ from .when import find_when
 __all__ = ["draft_event", "draft_yaml", "ARTICLE_SOURCE"]
 
 ARTICLE_SOURCE = "article"
+_NOTE_LIMIT = 20_000  # Note.text's limit; the span keeps the whole text
 _CLAUSE = re.compile(r"[;.!?]\s+|\s+[—–-]{1,2}\s+")
 
 
@@ -71,7 +75,24 @@ def _sources(posts: list[Post], label: str) -> dict[str, Source]:
 def draft_event(text: str, *, source_path: str | None = None, article_date: date | None = None,
                 tz: str | None = None, resolver: PlaceResolver | None = None) -> EventFile:
     """A draft EventFile from article text; every report keeps the exact span it came from."""
-    resolver = resolver or default_resolver()
+    if tz is not None:
+        try:
+            ZoneInfo(tz)
+        except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
+            raise InputError(f"unknown time zone {tz[:60]!r}; use an IANA name such as America/Caracas",
+                             field="--tz") from exc
+    if not date_in_range(article_date):
+        raise InputError(f"date {article_date} is outside the years {DATE_YEARS[0]}-{DATE_YEARS[1]}", field="--date")
+    try:
+        return _draft(text, source_path, article_date, tz, resolver or default_resolver())
+    except ValidationError as exc:  # a last guard: the draft must never be a traceback
+        err = exc.errors(include_url=False)[0]
+        raise InputError(f"cannot draft an incident file: {err['msg'][:200]}",
+                         field=".".join(str(p) for p in err["loc"]) or None) from exc
+
+
+def _draft(text: str, source_path: str | None, article_date: date | None, tz: str | None,
+           resolver: PlaceResolver) -> EventFile:
     headline, statements, posts = split_article(text)
     if headline is None:
         raise InputError("the article is empty", field="text")
@@ -118,7 +139,8 @@ def draft_event(text: str, *, source_path: str | None = None, article_date: date
             ))
             made += 1
         if not made:
-            notes.append(Note(id=f"note-{len(notes) + 1}", text=strip_prefix(segment.text), source=source_id,
+            note_text = (strip_prefix(segment.text) or segment.text)[:_NOTE_LIMIT]
+            notes.append(Note(id=f"note-{len(notes) + 1}", text=note_text, source=source_id,
                               hedges=hedges, span=Span(start=segment.start, end=segment.end, text=segment.text)))
     return EventFile(
         title=headline.text[:300],

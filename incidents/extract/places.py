@@ -19,6 +19,7 @@ __all__ = ["PlaceMention", "find_places", "infer_context"]
 
 _RANK = {Precision.landmark: 0, Precision.district: 1, Precision.city: 2, Precision.region: 3, Precision.country: 4}
 _NAME = r"[A-ZÁÉÍÓÚÑ][\w'’\-]*(?:[ \t]+(?:de|del|la|las|los|el|of|the|y|[A-ZÁÉÍÓÚÑ][\w'’\-]*))*"
+MAX_PLACE_CHARS = 200
 _STOP = {"breaking", "now", "footage", "video", "the", "a", "an", "update", "just", "in", "something", "according",
          "sources", "local", "reports", "unconfirmed", "urgent", "alert", "developing"}
 
@@ -64,6 +65,8 @@ def find_places(text: str, resolver: PlaceResolver, context: GeoContext, *, offs
             continue
         qualifier = match.group("q")
         phrase = f"{qualifier} {core}" if qualifier else core
+        if len(phrase) > MAX_PLACE_CHARS:  # a run of capitalised words, not a place
+            continue
         role = PlaceRole.location
         try:
             geocode = resolver.resolve(phrase, context, role=role)

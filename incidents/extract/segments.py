@@ -11,8 +11,11 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from ..loader import date_in_range
+
 __all__ = ["Segment", "Post", "split_article", "MEDIA_LINK"]
 
+MAX_LINK = 4000  # Report.media's limit per link
 MEDIA_LINK = re.compile(r"(?:https?://)?(?:pic\.twitter\.com|t\.co|pic\.x\.com)/[A-Za-z0-9]+|https?://[^\s<>\"')]+")
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _MONTH_ABBR = "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
@@ -48,9 +51,10 @@ def _parse_date(text: str) -> date | None:
     cleaned = text.replace(".", "").replace("Sept ", "Sep ")
     for fmt in ("%B %d, %Y", "%b %d, %Y"):
         try:
-            return datetime.strptime(cleaned, fmt).date()
+            found = datetime.strptime(cleaned, fmt).date()
         except ValueError:
             continue
+        return found if date_in_range(found) else None  # "Jan 1, 0001" is no dateline
     return None
 
 
@@ -73,7 +77,7 @@ def media_links(text: str) -> tuple[str, ...]:
         url = match.group(0).rstrip(".,;:")
         if not url.startswith("http"):
             url = "https://" + url
-        if url not in found:
+        if url not in found and len(url) <= MAX_LINK:
             found.append(url)
     return tuple(found)
 

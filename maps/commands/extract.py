@@ -9,6 +9,7 @@ import click
 from incidents.atomic import write_atomic
 from incidents.errors import InputError
 from incidents.extract import draft_event, draft_yaml
+from incidents.loader import read_input_text
 
 
 @click.command("extract")
@@ -26,10 +27,7 @@ def command(article: Path, output: Path, article_date, tz: str | None) -> None:
       incident-map extract article.txt --date 2026-01-06 --tz America/Caracas -o draft.yaml
       incident-map render draft.yaml -o map.html
     """
-    try:
-        text = article.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 (byte {exc.start}); save the article as UTF-8", path=str(article)) from exc
+    text = read_input_text(article)  # the checks `render` makes: size, UTF-8, no NUL bytes, not empty
     try:
         event = draft_event(text, source_path=str(article), article_date=article_date.date() if article_date else None,
                             tz=tz)

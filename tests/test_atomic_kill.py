@@ -1,0 +1,160 @@
+"""A render killed (SIGKILL) in the middle of writing its map leaves the previous map byte-identical.
+
+Deterministic: the child process runs the real CLI with `open` inside incidents.atomic wrapped so that the map's
+temporary file gets half its bytes, is flushed, a marker file is written, and the child then waits to be killed.
+No hook in the product code is needed.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from maps.cli import main
+from tests.support import SEED
+
+N_REPORTS = 5_000
+
+CHILD = r"""
+import json, os, sys, time
+from pathlib import Path
+
+import incidents.atomic as atomic
+
+marker, target = Path(sys.argv[1]), sys.argv[2]
+real_open = open
+
+
+class HalfThenHang:
+    '''A file whose first write stops half-way, made durable, then hangs until the process is killed.'''
+
+    def __init__(self, fh):
+        self.fh = fh
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return self.fh.__exit__(*exc)
+
+    def write(self, data):
+        self.fh.write(data[: len(data) // 2])
+        self.fh.flush()
+        os.fsync(self.fh.fileno())
+        marker.write_text(json.dumps({"tmp": self.fh.name, "full": len(data)}))
+        while True:
+            time.sleep(1)
+
+    def __getattr__(self, name):
+        return getattr(self.fh, name)
+
+
+def patched_open(path, mode="r", *args, **kwargs):
+    fh = real_open(path, mode, *args, **kwargs)
+    return HalfThenHang(fh) if "w" in mode and Path(path).name.startswith("." + target + ".") else fh
+
+
+atomic.open = patched_open  # a module global shadows the builtin inside write_atomic
+
+from maps.cli import main
+
+sys.exit(main(sys.argv[3:]))
+"""
+
+
+def big_event(path: Path, title: str) -> Path:
+    """N_REPORTS reports with explicit coordinates spread over Venezuela, as JSON (a map of a few MB)."""
+    doc = {
+        "title": title,
+        "timezone": "America/Caracas",
+        "reference_date": "2026-01-06",
+        "sources": [{"id": f"s{i}", "name": f"Source {i}"} for i in range(50)],
+        "reports": [
+            {
+                "id": f"r{i}",
+                "event_type": "gunfire",
+                "where": f"place {i}",
+                "lat": 1 + (i % 100) * 0.1,
+                "lon": -72 + (i // 100) * 0.2,
+                "radius_m": 300,
+                "when": f"2026-01-{1 + i % 28:02d}",
+                "source": f"s{i % 50}",
+                "summary": f"Report {i}: " + "gunfire heard in the distance " * 5,
+            }
+            for i in range(N_REPORTS)
+        ],
+    }
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    return path
+
+
+def wait_for(path: Path, proc: subprocess.Popen, limit_s: float = 120.0) -> dict:
+    """The marker's content once the child has written it (a guard against hanging, not a timing assertion)."""
+    deadline = time.monotonic() + limit_s
+    while time.monotonic() < deadline:
+        if path.exists() and path.read_text():
+            return json.loads(path.read_text())
+        if proc.poll() is not None:
+            raise AssertionError(f"the child ended before pausing: {proc.returncode} {proc.stderr.read()[-2000:]}")
+        time.sleep(0.05)
+    raise AssertionError("the child never reached the write")
+
+
+def test_sigkill_mid_write_leaves_the_previous_map_intact(tmp_path: Path, capsys):
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    target = out_dir / "map.html"
+    assert main(["render", str(big_event(tmp_path / "first.json", "First run")), "-o", str(target)]) == 0
+    capsys.readouterr()
+    good = {p.name: p.read_bytes() for p in out_dir.iterdir()}
+    assert set(good) == {"map.html", "map.unresolved.json"}
+
+    marker = tmp_path / "paused.json"
+    second = big_event(tmp_path / "second.json", "Second run")
+    proc = subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(marker), target.name, "render", str(second), "-o", str(target)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        paused = wait_for(marker, proc)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == -signal.SIGKILL
+
+    # the previous outputs are byte-identical; the target was never half-written
+    assert target.read_bytes() == good["map.html"]
+    assert (out_dir / "map.unresolved.json").read_bytes() == good["map.unresolved.json"]
+    # what the killed process left is its hidden temporary file, half-written, beside (never instead of) the target
+    leftovers = sorted(p.name for p in out_dir.iterdir() if p.name not in good)
+    assert leftovers == [Path(paused["tmp"]).name]
+    assert leftovers[0].startswith(".map.html.") and leftovers[0].endswith(".tmp")
+    assert 0 < (out_dir / leftovers[0]).stat().st_size < paused["full"]
+    assert b"Second run" not in target.read_bytes()
+
+    # a later run replaces the map whole
+    assert main(["render", str(second), "-o", str(target)]) == 0
+    assert b"Second run" in target.read_bytes() and target.read_bytes().rstrip().endswith(b"</html>")
+
+
+def test_outputs_never_replace_devices_or_directories(tmp_path: Path, capsys):
+    import os
+
+    fifo = tmp_path / "pipe.html"
+    os.mkfifo(fifo)
+    (tmp_path / "folder.html").mkdir()
+    assert main(["render", str(SEED), "-o", str(tmp_path / "folder.html")]) == 2  # click: "is a directory"
+    capsys.readouterr()
+    for target in (fifo, Path("/dev/null")):
+        assert main(["render", str(SEED), "-o", str(target)]) == 1
+        assert "not a regular file" in capsys.readouterr().err
+    assert fifo.is_fifo() and Path("/dev/null").is_char_device()
