@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,9 +25,8 @@ def atomic_path(target: str | os.PathLike[str], *, suffix: str | None = None) ->
     if target.is_dir() or (target.exists() and not target.is_file()):
         # a rename would replace a directory entry such as /dev/full or a named pipe with our file
         raise OutputError(f"{target}: not a regular file; choose a file path for the output")
-    fd, tmp_name = tempfile.mkstemp(
-        prefix=f".{target.name}.", suffix=suffix if suffix is not None else target.suffix + ".tmp", dir=directory
-    )
+    tail = suffix if suffix is not None else target.suffix + ".tmp"
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=tail, dir=directory)
     os.close(fd)
     tmp = Path(tmp_name)
     try:
@@ -33,10 +34,24 @@ def atomic_path(target: str | os.PathLike[str], *, suffix: str | None = None) ->
         if tmp.exists():
             os.chmod(tmp, 0o644)
             os.replace(tmp, target)
+            # mkstemp names are prefix + 8 random characters + suffix
+            _remove_stale(directory, f".{glob.escape(target.name)}.{'?' * 8}{glob.escape(tail)}")
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
         raise
+
+
+STALE_AFTER_S = 3600.0
+
+
+def _remove_stale(directory: Path, pattern: str) -> None:
+    """Temporary files that interrupted (killed) earlier runs left beside the target, once they are an hour old."""
+    cutoff = time.time() - STALE_AFTER_S
+    for leftover in directory.glob(pattern):
+        with contextlib.suppress(OSError):
+            if leftover.is_file() and leftover.stat().st_mtime < cutoff:
+                leftover.unlink()
 
 
 def write_atomic(target: str | os.PathLike[str], data: bytes | str) -> Path:

@@ -158,3 +158,21 @@ def test_outputs_never_replace_devices_or_directories(tmp_path: Path, capsys):
         assert main(["render", str(SEED), "-o", str(target)]) == 1
         assert "not a regular file" in capsys.readouterr().err
     assert fifo.is_fifo() and Path("/dev/null").is_char_device()
+
+
+def test_temp_files_left_by_a_killed_run_are_cleaned_up_once_stale(tmp_path: Path):
+    import os
+
+    from incidents.atomic import STALE_AFTER_S, write_atomic
+
+    target = tmp_path / "map.html"
+    old = tmp_path / ".map.html.abcd1234.html.tmp"
+    fresh = tmp_path / ".map.html.efgh5678.html.tmp"  # maybe another run still writing: left alone
+    other = tmp_path / ".other.html.abcd1234.html.tmp"
+    for leftover in (old, fresh, other):
+        leftover.write_text("half")
+    past = os.stat(old).st_mtime - STALE_AFTER_S - 10
+    os.utime(old, (past, past))
+    os.utime(other, (past, past))
+    write_atomic(target, "whole")
+    assert target.read_text() == "whole" and not old.exists() and fresh.exists() and other.exists()
