@@ -1,4 +1,5 @@
-"""Turn a place as reported into a location with an honest radius: bundled gazetteer, GeoNames, then (opt-in) online."""
+"""Turn a place as reported into a location with an honest radius: bundled gazetteer, countries / US states / regions
+(incidents.world), GeoNames, then (opt-in) online."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from .geonames import GeoNamesBackend, geonames_index
 from .models import Geocode, GeoContext, PlaceRole, Precision, Report
 from .names import normalise
 from .qualifiers import parse_place_phrase, widen_radius
+from .world import WorldBackend, distance_km, is_uncapitalised_code, world_backend
 
 __all__ = ["PlaceResolver", "default_resolver", "locate", "DEFAULT_RADIUS_M"]
 
@@ -22,17 +24,28 @@ DEFAULT_RADIUS_M: dict[Precision, float] = {
     Precision.region: 75_000.0,
     Precision.country: 400_000.0,
 }
-_METHOD = {"bundled": "gazetteer", "geonames": "geonames"}
+_METHOD = {"bundled": "gazetteer", "world": "gazetteer", "geonames": "geonames"}
+# A city or district of a country's or region's name, in the event's country and this close to the event's city, is
+# meant rather than the country ("Colombia", a Caracas district); farther away the country is ("Lebanon" in New York).
+LOCAL_HOMONYM_KM = 50.0
+_LOCAL = (Precision.landmark, Precision.district, Precision.city)
 
 
 class PlaceResolver:
-    """Tries each backend in order and returns the first match, widened by qualifier and role."""
+    """Tries each backend in order and returns the first match, widened by qualifier and role.
+
+    With a world backend among them: a country another backend found takes the world's reference point, a lower-case
+    two or three letter word ("us") is never a country, and a world match yields to a same-named local place near the
+    event's city (see `LOCAL_HOMONYM_KM`).
+    """
 
     def __init__(self, backends: Sequence[GeocoderBackend] | None = None) -> None:
         self.backends: tuple[GeocoderBackend, ...] = tuple(
-            backends if backends is not None else (bundled_gazetteer(), GeoNamesBackend())
+            backends if backends is not None else (bundled_gazetteer(), world_backend(), GeoNamesBackend())
         )
+        self._world = next((b for b in self.backends if isinstance(b, WorldBackend)), None)
         self._memo: dict[tuple[str, str | None, str | None, PlaceRole], Geocode] = {}
+        self._anchors: dict[tuple[str, str], tuple[float, float] | None] = {}
 
     def resolve(self, text: str, context: GeoContext, *, role: PlaceRole = PlaceRole.location) -> Geocode:
         """The location of `text` in `context`; PlaceNotFound (with the reason) when no backend matches."""
@@ -44,7 +57,7 @@ class PlaceResolver:
             raise PlaceNotFound(f"no place name in {text!r}")
         if role is PlaceRole.location and phrase.role_hint is not None:
             role = phrase.role_hint
-        scoped = self._scoped_context(phrase.trailing, context)
+        scoped = self._scoped_context(phrase.trailing, context, phrase.core)
         candidate, backend = self._first_match(phrase.core, scoped, text)
         if candidate is None and scoped.city and normalise(phrase.core) == normalise(scoped.city):
             candidate, backend = self._first_match(phrase.core, GeoContext(country=scoped.country), text)
@@ -75,19 +88,83 @@ class PlaceResolver:
             except GeocoderServiceError as exc:
                 failures.append(f"{backend.name}: {exc}")
                 continue
+            if found and backend.name == "geonames" and self._world is not None:
+                found = self._world_countries(core, found)
             if found:
+                if backend is self._world:
+                    local = self._local_homonym(core, context, found[0])
+                    if local is not None:
+                        return local
                 return found[0], backend
         if failures:
             raise GeocoderServiceError(f"could not resolve {text!r}: " + "; ".join(failures))
         return None, self.backends[-1] if self.backends else None  # type: ignore[return-value]
 
-    @staticmethod
-    def _scoped_context(trailing: tuple[str, ...], context: GeoContext) -> GeoContext:
-        """A trailing ", Venezuela" names the country when the event's context does not."""
+    def _world_countries(self, core: str, found: list[PlaceCandidate]) -> list[PlaceCandidate]:
+        """GeoNames' countries at the world table's reference point; none for a lower-case code ("us", "usa")."""
+        out = []
+        for candidate in found:
+            if candidate.precision is Precision.country:
+                if is_uncapitalised_code(core):
+                    continue
+                if candidate.country and self._world is not None:
+                    candidate = self._world.country(candidate.country, candidate.score) or candidate
+            out.append(candidate)
+        return out
+
+    def _local_homonym(
+        self, core: str, context: GeoContext, found: PlaceCandidate
+    ) -> tuple[PlaceCandidate, GeocoderBackend] | None:
+        """A city or district named exactly `core` near the event's city, when the world match lies elsewhere."""
+        if not (context.city and context.country) or found.country == context.country:
+            return None
+        anchor = self._anchor(context.city, context.country)
+        if anchor is None:
+            return None
+        for backend in self.backends:
+            if backend.name not in ("bundled", "geonames"):
+                continue  # never an online service for a name the offline tables already know
+            for local in backend.lookup(core, context):
+                if (
+                    local.score == 1.0
+                    and local.country == context.country
+                    and local.precision in _LOCAL
+                    and distance_km(anchor[0], anchor[1], local.lat, local.lon) <= LOCAL_HOMONYM_KM
+                ):
+                    return local, backend
+        return None
+
+    def _anchor(self, city: str, country: str) -> tuple[float, float] | None:
+        """Where the event's city is, from GeoNames (None when it does not know the city in that country)."""
+        if (city, country) not in self._anchors:
+            point = None
+            for backend in self.backends:
+                if backend.name == "geonames":
+                    hit = next(iter(backend.lookup(city, GeoContext(country=country))), None)
+                    if hit is not None and hit.score == 1.0 and hit.country == country:
+                        point = (hit.lat, hit.lon)
+                    break
+            self._anchors[(city, country)] = point
+        return self._anchors[(city, country)]
+
+    def _scoped_context(self, trailing: tuple[str, ...], context: GeoContext, core: str = "") -> GeoContext:
+        """A trailing ", Venezuela" (or ", Texas", ", U.S.") names the country when the event's context does not.
+
+        When the trailing name is ambiguous ("Georgia": a country and a US state), the one where `core` is a known
+        place wins ("Atlanta, Georgia" is in the US).
+        """
         if not trailing:
             return context
         index = geonames_index()
+        homes = {index.country[row] for row in index.rows(normalise(core)) if row < index.n_cities} if core else set()
         for part in reversed(trailing):
+            named = self._world.lookup(part, context) if self._world is not None else []
+            named = [c for c in named if c.score == 1.0 and c.country]
+            if named:
+                country = next((c.country for c in named if c.country in homes), named[0].country)
+                if context.country in (None, country):
+                    return context.model_copy(update={"country": country})
+                return GeoContext(country=country)
             key = normalise(part)
             for row in index.rows(key):
                 if row >= index.n_cities:
@@ -102,9 +179,9 @@ _DEFAULT: dict[str | None, PlaceResolver] = {}
 
 
 def default_resolver(online: str | None = None) -> PlaceResolver:
-    """Bundled gazetteer, then GeoNames, then the named online service if one is asked for."""
+    """Bundled gazetteer, world (countries, US states, regions), GeoNames, then the named online service if asked for."""
     if online not in _DEFAULT:
-        backends: list[GeocoderBackend] = [bundled_gazetteer(), GeoNamesBackend()]
+        backends: list[GeocoderBackend] = [bundled_gazetteer(), world_backend(), GeoNamesBackend()]
         if online:
             from .online import online_backend
 

