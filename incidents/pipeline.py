@@ -7,6 +7,7 @@ counts.unresolved` always holds.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -19,9 +20,10 @@ from .verify import StatusPolicy
 if TYPE_CHECKING:
     from .geocode import PlaceResolver
 
-__all__ = ["build_event", "locate_reports", "PROGRESS_THRESHOLD"]
+__all__ = ["build_event", "locate_reports", "show_progress", "PROGRESS_THRESHOLD", "PROGRESS_TTY_THRESHOLD"]
 
-PROGRESS_THRESHOLD = 5_000
+PROGRESS_TTY_THRESHOLD = 500  # reports: a progress bar when stderr is a terminal
+PROGRESS_THRESHOLD = 5_000  # reports: a progress bar even when it is not (sparse updates, for logs)
 
 
 def _reason(exc: IncidentMapError) -> str:
@@ -34,6 +36,22 @@ def _reason(exc: IncidentMapError) -> str:
     return str(exc)
 
 
+def _terminal() -> bool:
+    try:
+        return sys.stderr is not None and sys.stderr.isatty()
+    except (AttributeError, ValueError):  # replaced or closed stderr
+        return False
+
+
+def show_progress(n_reports: int, progress: bool | None = None) -> bool:
+    """Whether geocoding `n_reports` shows a bar: as asked, else on a terminal from 500 reports, anywhere from 5,000."""
+    if progress is not None:
+        return progress
+    if n_reports >= PROGRESS_THRESHOLD:
+        return True
+    return n_reports >= PROGRESS_TTY_THRESHOLD and _terminal()
+
+
 def locate_reports(
     event: EventFile, resolver: PlaceResolver, *, progress: bool | None = None
 ) -> tuple[list[LocatedReport], list[Unresolved]]:
@@ -44,10 +62,17 @@ def locate_reports(
     located: list[LocatedReport] = []
     unresolved: list[Unresolved] = []
     reports: Iterable[Report] = event.reports
-    if progress or (progress is None and len(event.reports) >= PROGRESS_THRESHOLD):
+    if show_progress(len(event.reports), progress):
         from tqdm import tqdm
 
-        reports = tqdm(event.reports, desc="geocoding", unit="report", leave=False)
+        reports = tqdm(
+            event.reports,
+            desc="geocoding",
+            unit="report",
+            file=sys.stderr,
+            leave=False,
+            mininterval=0.2 if _terminal() else 10.0,
+        )
     for report in reports:
         source = sources.get(report.source)
         if source is None:

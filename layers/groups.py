@@ -9,6 +9,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
+from incidents.gc_pause import gc_paused
 from incidents.models import Incident, MappedEvent, Source, Status, TimeWindow
 from incidents.taxonomy import event_types
 from incidents.timewindow import format_window
@@ -109,8 +110,20 @@ def _columns(
     (ids, lats, lons, radii, types, t0s, t1s, titles, places, times, reasons, overrides, precisions, reports) = (
         cols[k] for k in _COLUMNS
     )
+    # What repeats across incidents is escaped and interned once: time windows (by object: incidents and their
+    # reports share them), reasons and precision labels (by value). Interning order is unchanged.
+    window_ids: dict[int, tuple[TimeWindow, int]] = {}
+    reason_ids: dict[str, int] = {}
+    precision_ids: dict[tuple[str, float], int] = {}
+
+    def window_id(window: TimeWindow) -> int:
+        found = window_ids.get(id(window))
+        if found is None:
+            found = window_ids[id(window)] = (window, strings(_when(window)))  # keeps the window (and its id) alive
+        return found[1]
+
     for inc in incidents:
-        geo, window = inc.geocode, inc.time
+        geo, window, verdict = inc.geocode, inc.time, inc.assessment
         ids.append(escape_text(inc.id))
         lats.append(round(geo.lat, 6))
         lons.append(round(geo.lon, 6))
@@ -120,15 +133,22 @@ def _columns(
         t1s.append(int(window.end.timestamp()))
         titles.append(escape_text(inc.title, max_length=300))
         places.append(strings(escape_text(inc.place, max_length=300)))
-        incident_time = strings(_when(window))
+        incident_time = window_id(window)
         times.append(incident_time)
-        reasons.append(strings(escape_text(inc.assessment.reason, max_length=_TEXT_LIMIT)))
-        overrides.append(1 if inc.assessment.overridden else 0)
-        precisions.append(strings(escape_text(f"{geo.precision.value}, ±{_distance(geo.radius_m)}")))
+        reason = reason_ids.get(verdict.reason)
+        if reason is None:
+            reason = reason_ids[verdict.reason] = strings(escape_text(verdict.reason, max_length=_TEXT_LIMIT))
+        reasons.append(reason)
+        overrides.append(1 if verdict.overridden else 0)
+        key = (geo.precision.value, geo.radius_m)
+        precision = precision_ids.get(key)
+        if precision is None:
+            precision = precision_ids[key] = strings(escape_text(f"{key[0]}, ±{_distance(geo.radius_m)}"))
+        precisions.append(precision)
         rows = []
         for located in inc.reports:
             report = located.report
-            report_time = strings(_when(located.time))
+            report_time = window_id(located.time)
             hedges = strings(escape_text(", ".join(report.hedges), max_length=300)) if report.hedges else -1
             links = _link_list(([report.url] if report.url else []) + list(report.media))
             rows.append(
@@ -144,6 +164,7 @@ def _columns(
     return cols
 
 
+@gc_paused()
 def map_payload(mapped: MappedEvent) -> dict[str, Any]:
     """The data the browser draws: escaped text, numbers, and style tables."""
     style = styles()
