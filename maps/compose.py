@@ -53,6 +53,18 @@ class MapOptions:
     height: str = "100%"
 
 
+class _Text(Element):
+    """Finished markup added to the page as it is: never compiled or rendered as a Jinja template."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        # Jinja drops one trailing newline of a template; keep the page byte-identical to a compiled Element.
+        self.text = text[:-1] if text.endswith("\n") else text
+
+    def render(self, **kwargs) -> str:
+        return self.text
+
+
 class _IncidentLayers(MacroElement):
     """Our payload as inert JSON plus the call that draws it (data is a template *variable*, never template code)."""
 
@@ -83,6 +95,17 @@ IncidentMapper.init({{ this._parent.get_name() }},
         self.self_contained = self_contained
         self.minimap_json = orjson.dumps(OSM if options.minimap and not self_contained else None).decode()
         self.data_id = "incident-data"
+
+    def render(self, **kwargs) -> None:
+        """As MacroElement.render, but the macros' output (which holds the payload) is added as text.
+
+        branca wraps each macro's output in `Element(...)`, which compiles it as a template: a 28 MB payload cost
+        seconds of lexing, and untrusted (if escaped) text would be read as template code.
+        """
+        figure = self.get_root()
+        module = self._template.module.__dict__
+        figure.html.add_child(_Text(module["html"](self, kwargs)), name=self.get_name())
+        figure.script.add_child(_Text(module["script"](self, kwargs)), name=self.get_name())
 
 
 def _json_for_script(payload: dict) -> str:

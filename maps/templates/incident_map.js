@@ -10,26 +10,42 @@
   var GlyphMarker = L.CircleMarker.extend({
     _updatePath: function () { this._renderer._updateGlyph(this); }
   });
+  /* Each (glyph, fill, colour, radius) is drawn once into a small canvas and then stamped: with 100k markers,
+     setting fonts and dashes and calling fillText per marker dominated the time to first paint. */
+  var sprites = {};
+  function sprite(o, r) {
+    var key = o.glyph + "|" + (o.solid ? 1 : 0) + "|" + o.color + "|" + r;
+    var found = sprites[key];
+    if (found) { return found; }
+    var dpr = Math.max(1, Math.ceil(root.devicePixelRatio || 1));
+    var size = 2 * r + 4, c = document.createElement("canvas");
+    c.width = size * dpr;
+    c.height = size * dpr;
+    var ctx = c.getContext("2d"), x = size / 2, y = size / 2;
+    ctx.scale(dpr, dpr);
+    ctx.beginPath();
+    ctx.arc(x, y, r, 0, Math.PI * 2, false);
+    ctx.fillStyle = o.solid ? o.color : "#ffffff";
+    ctx.fill();
+    ctx.lineWidth = 2;
+    ctx.strokeStyle = o.color;
+    ctx.setLineDash(o.solid ? [] : [3, 2]);
+    ctx.stroke();
+    ctx.setLineDash([]);
+    ctx.fillStyle = o.solid ? "#ffffff" : o.color;
+    ctx.font = "bold " + Math.round(r * 1.15) + "px 'DejaVu Sans', 'Segoe UI Symbol', sans-serif";
+    ctx.textAlign = "center";
+    ctx.textBaseline = "middle";
+    ctx.fillText(o.glyph, x, y + 1);
+    sprites[key] = c;
+    return c;
+  }
   L.Canvas.include({
     _updateGlyph: function (layer) {
       if (!this._drawing || layer._empty()) { return; }
-      var p = layer._point, ctx = this._ctx, o = layer.options;
-      var r = Math.max(Math.round(layer._radius), 1);
-      ctx.beginPath();
-      ctx.arc(p.x, p.y, r, 0, Math.PI * 2, false);
-      ctx.fillStyle = o.solid ? o.color : "#ffffff";
-      ctx.globalAlpha = 1;
-      ctx.fill();
-      ctx.lineWidth = 2;
-      ctx.strokeStyle = o.color;
-      ctx.setLineDash(o.solid ? [] : [3, 2]);
-      ctx.stroke();
-      ctx.setLineDash([]);
-      ctx.fillStyle = o.solid ? "#ffffff" : o.color;
-      ctx.font = "bold " + Math.round(r * 1.15) + "px 'DejaVu Sans', 'Segoe UI Symbol', sans-serif";
-      ctx.textAlign = "center";
-      ctx.textBaseline = "middle";
-      ctx.fillText(o.glyph, p.x, p.y + 1);
+      var p = layer._point, r = Math.max(Math.round(layer._radius), 1), size = 2 * r + 4;
+      this._ctx.globalAlpha = 1;
+      this._ctx.drawImage(sprite(layer.options, r), p.x - size / 2, p.y - size / 2, size, size);
     }
   });
 
