@@ -334,6 +334,9 @@
     init: function (map, data, opts) {
       opts = opts || {};
       var tiles = opts.tiles || {};
+      /* the view first: layers added to a map without one are projected and drawn twice */
+      if (data.bounds) { map.fitBounds(data.bounds, { padding: [20, 20], maxZoom: 16 }); }
+      else { map.setView([0, 0], 2); }
       var layers = new IncidentLayers(map, data, opts);
       titleBox(map, data);
       layerControl(map, layers, data, opts, tiles);
@@ -356,8 +359,6 @@
       if (opts.selfContained) {
         notice(map, "Offline, self-contained map: no basemap (tiles need a network). Incidents, legend and controls work.");
       }
-      if (data.bounds) { map.fitBounds(data.bounds, { padding: [20, 20], maxZoom: 16 }); }
-      else { map.setView([0, 0], 2); }
       root.incidentMap = { map: map, layers: layers };
       document.documentElement.setAttribute("data-incident-map", "ready");
       return layers;
