@@ -140,16 +140,24 @@ def _hour(day: date, hour: int, zone: ZoneInfo) -> datetime:
     return datetime.combine(day + timedelta(days=extra), time(hour), tzinfo=zone).astimezone(UTC)
 
 
+_MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 def _label(moment: datetime) -> str:
-    name = moment.strftime("%Z")
+    """The zone's abbreviation ("CET"), else its offset ("UTC-04:00")."""
+    name = moment.tzname()
     if name and name[0] not in "+-":
         return name
-    offset = moment.strftime("%z")
-    return f"UTC{offset[:3]}:{offset[3:]}" if offset else "UTC"
+    offset = moment.utcoffset()
+    if offset is None:
+        return "UTC"
+    minutes = int(offset.total_seconds() // 60)
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{'-' if minutes < 0 else '+'}{hours:02d}:{rest:02d}"
 
 
 def _day(moment: datetime) -> str:
-    return f"{moment.day} {moment:%b %Y}"
+    return f"{moment.day} {_MONTH_ABBR[moment.month - 1]} {moment.year}"
 
 
 def format_window(window: TimeWindow) -> str:
@@ -160,12 +168,13 @@ def format_window(window: TimeWindow) -> str:
         last = end - timedelta(microseconds=1) if end > start else end
         text = _day(start) if last.date() == start.date() else f"{_day(start)} – {_day(last)}"
         text += f" ({window.tz})"
-    elif start == end:
-        text = f"{_day(start)} {start:%H:%M} {_label(start)}"
-    elif start.date() == end.date() and _label(start) == _label(end):
-        text = f"{_day(start)} {start:%H:%M}–{end:%H:%M} {_label(start)}"
     else:
-        same = _label(start) == _label(end)
-        text = (f"{_day(start)} {start:%H:%M}{'' if same else ' ' + _label(start)} – "
-                f"{_day(end)} {end:%H:%M} {_label(end)}")
+        first, last_label = _label(start), _label(end)
+        if start == end:
+            text = f"{_day(start)} {start.hour:02d}:{start.minute:02d} {first}"
+        elif start.date() == end.date() and first == last_label:
+            text = f"{_day(start)} {start.hour:02d}:{start.minute:02d}–{end.hour:02d}:{end.minute:02d} {first}"
+        else:
+            text = (f"{_day(start)} {start.hour:02d}:{start.minute:02d}{'' if first == last_label else ' ' + first}"
+                    f" – {_day(end)} {end.hour:02d}:{end.minute:02d} {last_label}")
     return f"{text} ({window.text})" if window.text else text
