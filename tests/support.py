@@ -133,3 +133,21 @@ def vendor_server() -> Iterator[str]:
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
+
+
+def popup_texts(page) -> list[dict]:
+    """Open every incident's popup in turn and return its text, tags and links."""
+    return page.evaluate("""() => {
+        const out = [], layers = window.incidentMap.layers;
+        layers.groups.forEach((group) => group.eachLayer((layer) => {
+            if (!layer.options.glyph) { return; }
+            layer.fire('click', {latlng: layer.getLatLng()}, true);  // propagate to the group's popup
+            const el = document.querySelector('.leaflet-popup-content');
+            if (!el) { out.push(null); return; }
+            out.push({text: el.textContent, tags: [...el.querySelectorAll('*')].map(e => e.tagName.toUpperCase()),
+                      hrefs: [...el.querySelectorAll('a')].map(a => a.getAttribute('href')),
+                      handlers: [...el.querySelectorAll('*')].flatMap(e => [...e.attributes].map(a => a.name))
+                                 .filter(n => n.startsWith('on'))});
+        }));
+        return out;
+    }""")

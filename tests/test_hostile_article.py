@@ -16,6 +16,7 @@ import pytest
 from incidents.loader import load_event
 from maps.cli import main
 from tests.hostile import HOSTILE, HOSTILE_URLS
+from tests.support import popup_texts
 
 pytestmark = pytest.mark.browser
 
@@ -45,24 +46,6 @@ def hostile_article(payloads: list[str]) -> str:
     # a handle the grammar refuses: that line stays the publisher's text, never a source
     lines.append("Smoke seen over La Carlota pic.twitter.com/Bad1 — <b>x</b> (@<script>alert(1)</script>) Jan 6, 2026")
     return "\n".join(lines) + "\n"
-
-
-def popup_texts(page) -> list[dict]:
-    """Open every incident's popup in turn; its text, tags, link targets and on* attributes."""
-    return page.evaluate("""() => {
-        const out = [];
-        window.incidentMap.layers.groups.forEach((group) => group.eachLayer((layer) => {
-            if (!layer.options.glyph) { return; }
-            layer.fire('click', {latlng: layer.getLatLng()}, true);
-            const el = document.querySelector('.leaflet-popup-content');
-            if (!el) { out.push(null); return; }
-            out.push({text: el.textContent, tags: [...el.querySelectorAll('*')].map(e => e.tagName.toUpperCase()),
-                      hrefs: [...el.querySelectorAll('a')].map(a => a.getAttribute('href')),
-                      handlers: [...el.querySelectorAll('*')].flatMap(e => [...e.attributes].map(a => a.name))
-                                 .filter(n => n.startsWith('on'))});
-        }));
-        return out;
-    }""")
 
 
 def run(*args: str) -> int:

@@ -9,7 +9,7 @@ import pytest
 
 from maps.cli import main
 from tests.hostile import HOSTILE, HOSTILE_URLS, write_hostile_event
-from tests.support import SEED
+from tests.support import SEED, popup_texts
 
 pytestmark = pytest.mark.browser
 ALLOWED_POPUP_TAGS = {"DIV", "SVG", "CIRCLE", "H4", "H5", "DL", "DT", "DD", "SPAN", "OL", "LI", "B", "BR", "A"}
@@ -29,24 +29,6 @@ def serve_cdn_locally(page) -> None:
         route.fulfill(path=str(target)) if target.is_file() else route.abort()
 
     page.route("https://cdn.jsdelivr.net/npm/**", fulfil)
-
-
-def popup_texts(page) -> list[dict]:
-    """Open every incident's popup in turn and return its text, tags and links."""
-    return page.evaluate("""() => {
-        const out = [], layers = window.incidentMap.layers;
-        layers.groups.forEach((group) => group.eachLayer((layer) => {
-            if (!layer.options.glyph) { return; }
-            layer.fire('click', {latlng: layer.getLatLng()}, true);  // propagate to the group's popup
-            const el = document.querySelector('.leaflet-popup-content');
-            if (!el) { out.push(null); return; }
-            out.push({text: el.textContent, tags: [...el.querySelectorAll('*')].map(e => e.tagName.toUpperCase()),
-                      hrefs: [...el.querySelectorAll('a')].map(a => a.getAttribute('href')),
-                      handlers: [...el.querySelectorAll('*')].flatMap(e => [...e.attributes].map(a => a.name))
-                                 .filter(n => n.startsWith('on'))});
-        }));
-        return out;
-    }""")
 
 
 def test_seed_map_opens_with_both_status_layers_that_toggle(tmp_path: Path, open_map):
