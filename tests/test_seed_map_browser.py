@@ -161,6 +161,7 @@ def test_policy_file_changes_status_and_time_and_type_filters_work(tmp_path: Pat
     assert page.evaluate(visible) <= at_start
     page.locator(".leaflet-control-layers-overlays label", has_text="Unconfirmed").locator("input").check()
     page.locator(".im-time .im-all").check()
-    # type filter in the legend hides one event type
-    page.locator(".im-legend input[type=checkbox]").first.uncheck()
+    # the layer control's event-type section hides one event type
+    assert "Event type" in page.locator(".leaflet-control-layers").inner_text()
+    page.locator(".leaflet-control-layers .im-types input[type=checkbox]").first.uncheck()
     assert page.evaluate(visible) < total

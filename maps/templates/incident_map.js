@@ -182,7 +182,32 @@
     if (opts.heat && L.heatLayer) {
       overlays["Heat"] = lazyOverlay(function () { return L.heatLayer(allPoints(data), { radius: 22, blur: 18 }); });
     }
-    return L.control.layers(tiles, overlays, { collapsed: false, position: "topright" }).addTo(map);
+    var ctl = L.control.layers(tiles, overlays, { collapsed: false, position: "topright" }).addTo(map);
+    typeSection(ctl, layers, data);
+    return ctl;
+  }
+
+  /* The layer control groups what can be hidden: status layers (Leaflet's overlays) and, below them, event types.
+     Both sit outside the lists Leaflet rebuilds, so they survive its updates. */
+  function typeSection(ctl, layers, data) {
+    var form = ctl.getContainer().querySelector(".leaflet-control-layers-list");
+    var overlays = ctl.getContainer().querySelector(".leaflet-control-layers-overlays");
+    form.insertBefore(div("im-layer-head", "Status"), overlays);
+    form.appendChild(div("leaflet-control-layers-separator"));
+    var html = '<div class="im-layer-head">Event type</div>';
+    data.types.forEach(function (t, ti) {
+      if (!t.present) { return; }
+      html += '<label class="im-row"><input type="checkbox" checked data-type="' + ti + '"> <span class="im-glyph">' +
+        t.glyph + "</span> " + t.label + "</label>";
+    });
+    var box = div("im-types", html);
+    box.addEventListener("change", function (ev) {
+      var ti = ev.target.getAttribute("data-type");
+      if (ti === null) { return; }
+      layers.hiddenTypes[ti] = !ev.target.checked;
+      layers.refilter();
+    });
+    form.appendChild(box);
   }
 
   function legend(map, layers, data) {
@@ -193,23 +218,16 @@
       data.statuses.forEach(function (s) {
         html += '<div class="im-row">' + swatch(s) + "<span><b>" + s.label + "</b> — " + s.legend + "</span></div>";
       });
-      html += "<b>Event type</b> <span class=\"im-muted\">(untick to hide)</span>";
-      data.types.forEach(function (t, ti) {
+      html += "<b>Event type</b> <span class=\"im-muted\">(hide types in the layer control)</span>";
+      data.types.forEach(function (t) {
         if (!t.present) { return; }
-        html += '<label class="im-row"><input type="checkbox" checked data-type="' + ti + '"> <span class="im-glyph">' +
-          t.glyph + "</span> " + t.label + "</label>";
+        html += '<div class="im-row"><span class="im-glyph">' + t.glyph + "</span> " + t.label + "</div>";
       });
       html += '<div class="im-note"><b>Circles</b>Each incident happened somewhere inside its circle: the radius is the ' +
         "named place's size, widened by the report's wording (\"near\", \"around\", \"heading to\").</div>";
       box.innerHTML = html;
       L.DomEvent.disableClickPropagation(box);
       L.DomEvent.disableScrollPropagation(box);
-      box.addEventListener("change", function (ev) {
-        var ti = ev.target.getAttribute("data-type");
-        if (ti === null) { return; }
-        layers.hiddenTypes[ti] = !ev.target.checked;
-        layers.refilter();
-      });
       return box;
     };
     return ctl.addTo(map);
