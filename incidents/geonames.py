@@ -28,6 +28,7 @@ from .names import closest_name, normalise
 
 __all__ = ["GeoNamesIndex", "GeoNamesBackend", "Texts", "cache_dir", "geonames_index", "city_radius_m"]
 
+ALTERNATE_NAME_PENALTY = 10
 FORMAT = 3
 
 
@@ -260,7 +261,7 @@ class GeoNamesBackend:
         rows, score = self.index.rows(key), 1.0
         if not rows:
             rows, score = self._fuzzy(key, context)
-        return self._rank(rows, score, context)
+        return self._rank(rows, score, context, key)
 
     def _fuzzy(self, key: str, context: GeoContext) -> tuple[tuple[int, ...], float]:
         best = closest_name(key, self._keys_for(context.country)) if context.country else None
@@ -273,7 +274,7 @@ class GeoNamesBackend:
             self._country_keys[country] = tuple(self.index.keys_in_country(country))
         return self._country_keys[country]
 
-    def _rank(self, rows: tuple[int, ...], score: float, context: GeoContext) -> list[PlaceCandidate]:
+    def _rank(self, rows: tuple[int, ...], score: float, context: GeoContext, key: str) -> list[PlaceCandidate]:
         if not rows:
             return []
         idx = self.index
@@ -285,7 +286,12 @@ class GeoNamesBackend:
         keys = []
         for i, row in enumerate(arr):
             off = 0 if in_country is None or in_country[i] else 1
-            keys.append((off, 0 if is_country[i] else 1, round(float(dist[i]), 1), -int(idx.population[row]), row))
+            # a place whose own name this is beats a bigger one that only has it as an alternate name (Santa Ana,
+            # California over Taguig, once called Santa Ana) unless the other is ten times bigger
+            population = int(idx.population[row])
+            if score == 1.0 and normalise(idx.names[row]) != key:
+                population //= ALTERNATE_NAME_PENALTY
+            keys.append((off, 0 if is_country[i] else 1, round(float(dist[i]), 1), -population, row))
         out = []
         for *_, row in sorted(keys):
             off_context = context.country is not None and idx.country[row] != context.country

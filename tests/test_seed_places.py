@@ -96,3 +96,9 @@ def test_geocode_command_unknown_place_exit_2():
     from maps.cli import main
 
     assert main(["geocode", "Xqzzyw", "--context", "Caracas, VE"]) == 2
+
+
+def test_a_place_of_that_name_beats_a_bigger_one_with_it_as_an_alternate_name(resolve):
+    got = resolve("Santa Ana", GeoContext())
+    assert got.entry.name == "Santa Ana" and abs(got.lat - 33.75) < 0.1  # California, not Taguig (once Santa Ana)
+    assert resolve("Bombay", GeoContext()).entry.name == "Mumbai"  # no own place of that name: the alternate wins
