@@ -32,7 +32,8 @@ def atomic_path(target: str | os.PathLike[str], *, suffix: str | None = None) ->
     try:
         yield tmp
         if tmp.exists():
-            os.chmod(tmp, 0o644)
+            os.chmod(tmp, _mode_for(target))
+            _fsync(tmp)
             os.replace(tmp, target)
             # mkstemp names are prefix + 8 random characters + suffix
             _remove_stale(directory, f".{glob.escape(target.name)}.{'?' * 8}{glob.escape(tail)}")
@@ -43,6 +44,22 @@ def atomic_path(target: str | os.PathLike[str], *, suffix: str | None = None) ->
 
 
 STALE_AFTER_S = 3600.0
+
+
+def _mode_for(target: Path) -> int:
+    """The replaced file's permissions, or what a new file gets under the umask (mkstemp's 0600 would hide it)."""
+    try:
+        return target.stat().st_mode & 0o777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def _fsync(path: Path) -> None:
+    """Data on disk before the rename, whoever wrote the file (GDAL, matplotlib, our writers)."""
+    with open(path, "rb") as fh:
+        os.fsync(fh.fileno())
 
 
 def _remove_stale(directory: Path, pattern: str) -> None:

@@ -57,10 +57,10 @@ class PlaceResolver:
             raise PlaceNotFound(f"no place name in {text!r}")
         if role is PlaceRole.location and phrase.role_hint is not None:
             role = phrase.role_hint
-        scoped = self._scoped_context(phrase.trailing, context, phrase.core)
-        candidate, backend = self._first_match(phrase.core, scoped, text)
+        scoped, region = self._scoped_context(phrase.trailing, context, phrase.core)
+        candidate, backend = self._first_match(phrase.core, scoped, text, within=region)
         if candidate is None and scoped.city and normalise(phrase.core) == normalise(scoped.city):
-            candidate, backend = self._first_match(phrase.core, GeoContext(country=scoped.country), text)
+            candidate, backend = self._first_match(phrase.core, GeoContext(country=scoped.country), text, within=region)
         if candidate is None:
             where = f" in {scoped.country}" if scoped.country else ""
             names = ", ".join(b.name for b in self.backends)
@@ -80,7 +80,10 @@ class PlaceResolver:
         self._memo[memo_key] = result
         return result
 
-    def _first_match(self, core: str, context: GeoContext, text: str) -> tuple[PlaceCandidate | None, GeocoderBackend]:
+    def _first_match(
+        self, core: str, context: GeoContext, text: str, within: PlaceCandidate | None = None
+    ) -> tuple[PlaceCandidate | None, GeocoderBackend]:
+        """The first backend's best candidate; with `within` (a state named after a comma), one inside it if any."""
         failures: list[str] = []
         for backend in self.backends:
             try:
@@ -90,6 +93,9 @@ class PlaceResolver:
                 continue
             if found and backend.name == "geonames" and self._world is not None:
                 found = self._world_countries(core, found)
+            if found and within is not None:
+                reach_km = within.radius_m / 1000 * 1.1
+                found = [c for c in found if distance_km(within.lat, within.lon, c.lat, c.lon) <= reach_km] or found
             if found:
                 if backend is self._world:
                     local = self._local_homonym(core, context, found[0])
@@ -147,32 +153,37 @@ class PlaceResolver:
             self._anchors[(city, country)] = point
         return self._anchors[(city, country)]
 
-    def _scoped_context(self, trailing: tuple[str, ...], context: GeoContext, core: str = "") -> GeoContext:
+    def _scoped_context(
+        self, trailing: tuple[str, ...], context: GeoContext, core: str = ""
+    ) -> tuple[GeoContext, PlaceCandidate | None]:
         """A trailing ", Venezuela" (or ", Texas", ", U.S.") names the country when the event's context does not.
 
         When the trailing name is ambiguous ("Georgia": a country and a US state), the one where `core` is a known
-        place wins ("Atlanta, Georgia" is in the US).
+        place wins ("Atlanta, Georgia" is in the US). A trailing state is also returned, so that the place is looked
+        for inside it ("Springfield, Illinois" is not Springfield, Missouri).
         """
         if not trailing:
-            return context
+            return context, None
         index = geonames_index()
         homes = {index.country[row] for row in index.rows(normalise(core)) if row < index.n_cities} if core else set()
         for part in reversed(trailing):
             named = self._world.lookup(part, context) if self._world is not None else []
             named = [c for c in named if c.score == 1.0 and c.country]
             if named:
-                country = next((c.country for c in named if c.country in homes), named[0].country)
+                chosen = next((c for c in named if c.country in homes), named[0])
+                country = chosen.country
+                region = chosen if chosen.precision is Precision.region else None
                 if context.country in (None, country):
-                    return context.model_copy(update={"country": country})
-                return GeoContext(country=country)
+                    return context.model_copy(update={"country": country}), region
+                return GeoContext(country=country), region
             key = normalise(part)
             for row in index.rows(key):
                 if row >= index.n_cities:
                     country = index.country[row]
                     if context.country in (None, country):
-                        return context.model_copy(update={"country": country})
-                    return GeoContext(country=country)
-        return context
+                        return context.model_copy(update={"country": country}), None
+                    return GeoContext(country=country), None
+        return context, None
 
 
 _DEFAULT: dict[str | None, PlaceResolver] = {}

@@ -29,6 +29,7 @@ from .names import closest_name, normalise
 __all__ = ["GeoNamesIndex", "GeoNamesBackend", "Texts", "cache_dir", "geonames_index", "city_radius_m"]
 
 ALTERNATE_NAME_PENALTY = 10
+NEAR_KM = 50.0
 FORMAT = 3
 
 
@@ -291,7 +292,10 @@ class GeoNamesBackend:
             population = int(idx.population[row])
             if score == 1.0 and normalise(idx.names[row]) != key:
                 population //= ALTERNATE_NAME_PENALTY
-            keys.append((off, 0 if is_country[i] else 1, round(float(dist[i]), 1), -population, row))
+            # near the event's city the nearest namesake wins; farther away, all are "elsewhere" and size decides
+            # (Washington in a Seattle event is D.C., not the small Washington, Utah that happens to be closer)
+            near = round(min(float(dist[i]), NEAR_KM), 1)
+            keys.append((off, 0 if is_country[i] else 1, near, -population, row))
         out = []
         for *_, row in sorted(keys):
             off_context = context.country is not None and idx.country[row] != context.country

@@ -102,8 +102,29 @@ def _row(raw: dict[str, Any], where: str, spreadsheet: bool = False) -> dict[str
     return row
 
 
+_GROUPS = (("override_status", "override_reason", "override_by"), ("span_start", "span_end", "span_text"))
+
+
+def _given(row: dict[str, Any], column: str) -> bool:
+    return row.get(column) not in (None, "")
+
+
+def _check_groups(row: dict[str, Any], where: str) -> None:
+    """Columns that only mean something together: a reason without a status would otherwise be dropped silently."""
+    for group in _GROUPS:
+        present = [c for c in group if _given(row, c)]
+        if not present:
+            continue
+        needed = group[:1] if group[0].startswith("override") else group
+        missing = [c for c in needed if not _given(row, c)]
+        if missing:
+            raise InputError(f"{present[0]} needs {' and '.join(missing)} in the same row", record=where,
+                             field=missing[0])
+
+
 def _check(row: dict[str, Any], where: str) -> tuple[dict[str, Any], dict[str, Any]]:
     """The row's report and source mappings, validated so errors name the row and its column."""
+    _check_groups(row, where)
     report, source = report_mapping(row), source_mapping(row)
     for model, data, prefix in ((Report, report, ""), (Source, source, "source_")):
         try:
@@ -165,6 +186,12 @@ def _read_csv(path: Path) -> dict[str, Any]:
     reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = reader.fieldnames or []
+        seen: dict[str, str] = {}
+        for name in header:
+            column = ALIASES.get(name.strip().lower(), name.strip().lower())
+            if column in seen:
+                raise InputError(f"column {name[:60]!r} repeats {seen[column][:60]!r}", record="row 1", field=column)
+            seen[column] = name
         if not any(h and h.strip().lower() in ("id", "event_type") for h in header):
             raise InputError("the first row must be a header naming the columns (id, event_type, where, when_start,"
                              " source, summary, ...)", record="row 1")

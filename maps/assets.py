@@ -17,6 +17,8 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Literal
 
+from layers.escape import escape_text
+
 __all__ = ["Asset", "BUNDLES", "asset_tags", "own_code", "vendor_dir"]
 
 Mode = Literal["cdn", "inline", "local"]
@@ -125,7 +127,7 @@ def asset_tags(bundles: list[str], mode: Mode = "cdn", base: str | None = None) 
                     tags.append(f"<script>{_script_safe(asset.file.read_text(encoding='utf-8'))}</script>")
                 continue
             if mode == "local":
-                url = (base or "").rstrip("/") + "/" + asset.relative
+                url = escape_text((base or "").rstrip("/") + "/" + asset.relative)  # an operator's value, still text
                 extra = ""
             else:
                 url, extra = asset.cdn_url, f' integrity="{asset.integrity()}" crossorigin="anonymous"'

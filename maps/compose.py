@@ -163,8 +163,8 @@ class IncidentMap:
         fmap.default_js, fmap.default_css = [], []
         figure = fmap.get_root()
         mode: Literal["cdn", "inline", "local"] = "inline" if self_contained else ("local" if asset_base else "cdn")
-        figure.header.add_child(Element(f"<title>{escape_text(self.title, max_length=300)}</title>"), name="title")
-        figure.header.add_child(Element(asset_tags(self._bundles(self_contained), mode, asset_base)), name="assets")
+        figure.header.add_child(_Text(f"<title>{escape_text(self.title, max_length=300)}</title>"), name="title")
+        figure.header.add_child(_Text(asset_tags(self._bundles(self_contained), mode, asset_base)), name="assets")
         tiles: list[tuple[str, folium.TileLayer]] = []
         if not self_contained:
             for n, (name, url, attribution, max_zoom) in enumerate(BASEMAPS):

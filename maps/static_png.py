@@ -66,6 +66,15 @@ def _scale_bar(ax: plt.Axes, extent: tuple[float, float, float, float], lat: flo
 def write_png(mapped: MappedEvent, path: str | Path, *, title: str | None = None, tiles: TileSource | None = None,
               width_px: int = 1600, height_px: int = 1200) -> Path:
     """The event as a static PNG at `path` (written atomically); returns the path."""
+    # Titles, places and source names are untrusted: matplotlib must never read `$...$` in them as math.
+    with matplotlib.rc_context({"text.parse_math": False, "text.usetex": False}):
+        data = _draw(mapped, title, tiles, width_px, height_px)
+    with atomic_path(path, suffix=".png.tmp") as tmp:
+        tmp.write_bytes(data)
+    return Path(path)
+
+
+def _draw(mapped: MappedEvent, title: str | None, tiles: TileSource | None, width_px: int, height_px: int) -> bytes:
     incidents = mapped.incidents
     dpi = 150
     fig = plt.figure(figsize=(width_px / dpi, height_px / dpi), dpi=dpi)
@@ -141,9 +150,7 @@ def write_png(mapped: MappedEvent, path: str | Path, *, title: str | None = None
         fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
     finally:
         plt.close(fig)
-    with atomic_path(path, suffix=".png.tmp") as tmp:
-        tmp.write_bytes(buffer.getvalue())
-    return Path(path)
+    return buffer.getvalue()
 
 
 def _key(fig: plt.Figure, mapped: MappedEvent) -> None:

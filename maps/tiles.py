@@ -6,14 +6,18 @@ basemap and says why.
 
 from __future__ import annotations
 
+import http.client
 import io
 import math
+import re
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from importlib.metadata import version
 
 import numpy as np
+from PIL import Image
 
 __all__ = ["TileSource", "fetch_basemap", "PRESETS", "tile_source"]
 
@@ -38,16 +42,37 @@ PRESETS = {
 }
 
 
+_PLACEHOLDER = re.compile(r"\{[^{}]*\}")
+
+
 def tile_source(spec: str) -> TileSource:
-    """A preset name ("osm", "light") or an http(s) URL template with {z}, {x} and {y}."""
+    """A preset name ("osm", "light") or an http(s) URL template with {z}, {x} and {y} ({s} and {r} allowed)."""
     if spec in PRESETS:
         return PRESETS[spec]
     from incidents.errors import InputError
 
-    if not spec.startswith(("http://", "https://")) or not all(k in spec for k in ("{z}", "{x}", "{y}")):
+    placeholders = set(_PLACEHOLDER.findall(spec))
+    parts = urllib.parse.urlsplit(spec) if spec.startswith(("http://", "https://")) else None
+    try:
+        port_ok = parts is not None and (parts.port is None or parts.port > 0)
+    except ValueError:
+        port_ok = False
+    if (
+        parts is None
+        or not parts.hostname
+        or not port_ok
+        or not {"{z}", "{x}", "{y}"} <= placeholders
+        or not placeholders <= {"{z}", "{x}", "{y}", "{s}", "{r}"}
+    ):
         raise InputError(f"not a tile preset ({', '.join(PRESETS)}) or an http(s) URL with {{z}}/{{x}}/{{y}}",
                          field="--png-tiles")
-    return TileSource(spec, f"tiles from {spec.split('/')[2]}")
+    return TileSource(spec, f"tiles from {parts.hostname}")
+
+
+def tile_url(template: str, z: int, x: int, y: int) -> str:
+    """The URL of one tile: {s} is the first subdomain (a), {r} the standard resolution (empty)."""
+    return (template.replace("{z}", str(z)).replace("{x}", str(x)).replace("{y}", str(y))
+            .replace("{s}", "a").replace("{r}", ""))
 
 
 def _zoom(extent: tuple[float, float, float, float], width_px: int, max_zoom: int) -> int:
@@ -57,9 +82,7 @@ def _zoom(extent: tuple[float, float, float, float], width_px: int, max_zoom: in
 
 
 def _fetch(source: TileSource, z: int, x: int, y: int) -> np.ndarray:
-    from PIL import Image
-
-    url = source.url.format(z=z, x=x, y=y)
+    url = tile_url(source.url, z, x, y)
     request = urllib.request.Request(url, headers={"User-Agent": f"incident-mapper/{version('incident-mapper')}"})
     with urllib.request.urlopen(request, timeout=source.timeout_s) as response:  # noqa: S310 - http(s) checked
         data = response.read(5_000_000)
@@ -83,7 +106,7 @@ def fetch_basemap(source: TileSource, extent: tuple[float, float, float, float],
     try:
         for ty in range(y0, y1 + 1):
             rows.append(np.concatenate([_fetch(source, zoom, tx, ty) for tx in range(x0, x1 + 1)], axis=1))
-    except (urllib.error.URLError, OSError, ValueError) as exc:
+    except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError, Image.DecompressionBombError) as exc:
         reason = getattr(exc, "reason", None) or exc
         return None, f"tiles unavailable ({str(reason)[:80]})"
     mosaic = np.concatenate(rows, axis=0)

@@ -176,3 +176,19 @@ def test_temp_files_left_by_a_killed_run_are_cleaned_up_once_stale(tmp_path: Pat
     os.utime(other, (past, past))
     write_atomic(target, "whole")
     assert target.read_text() == "whole" and not old.exists() and fresh.exists() and other.exists()
+
+
+def test_replaced_outputs_keep_their_permissions(tmp_path: Path):
+    import os
+
+    from incidents.atomic import write_atomic
+
+    private = tmp_path / "private.html"
+    private.write_text("old")
+    os.chmod(private, 0o600)
+    write_atomic(private, "new")
+    assert private.stat().st_mode & 0o777 == 0o600
+    fresh = write_atomic(tmp_path / "fresh.html", "x")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert fresh.stat().st_mode & 0o777 == 0o666 & ~umask

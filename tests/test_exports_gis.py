@@ -203,6 +203,12 @@ def test_a_hand_written_csv_with_few_columns_loads(tmp_path: Path):
         ("id,event_type,where,when_start,source,summary,lat\nr1,gunfire,x,2026-01-06,s,y,north\n",
          "row 2: field 'lat': not a number"),
         ("just some words\n", "row 1: the first row must be a header"),
+        ("id,event_type,where,when_start,source,summary,override_reason\nr1,gunfire,x,2026-01-06,s,y,because\n",
+         "row 2: field 'override_status': override_reason needs override_status"),
+        ("id,event_type,where,when_start,source,summary,span_end\nr1,gunfire,x,2026-01-06,s,y,4\n",
+         "row 2: field 'span_start'"),
+        ("id,event_type,where,when_start,source,summary,ID\nr1,gunfire,x,2026-01-06,s,y,r2\n",
+         "row 1: field 'id': column 'ID' repeats 'id'"),
     ],
 )
 def test_bad_csv_names_row_and_column(tmp_path: Path, body: str, message: str, capsys):
@@ -256,3 +262,28 @@ def test_polygon_radius_within_a_thousandth(lon: float, lat: float, radius: floa
         assert circle.geom_type == "MultiPolygon"  # split at the antimeridian, never a band around the world
     if abs(lat) > 89:
         assert circle.contains(circle.representative_point()) and max(np.abs(ys)) == 90  # closed over the pole
+
+
+def test_outputs_never_replace_an_input(tmp_path: Path, capsys):
+    seed = tmp_path / "c.yaml"
+    seed.write_bytes(SEED.read_bytes())
+    export(str(seed), "-o", str(tmp_path / "c.csv"), "--reports")
+    table = tmp_path / "c.reports.csv"
+    before = {p: p.read_bytes() for p in (seed, table)}
+    cases = [
+        ["render", str(seed), "-o", str(tmp_path / "c.html"), "--geojson", str(seed)],
+        ["export", str(table), "-o", str(tmp_path / "c.csv"), "--reports"],  # would write c.reports.csv
+        ["extract", str(seed), "-o", str(seed)],
+    ]
+    for argv in cases:
+        assert main(argv) == 2, argv
+        assert "replace" in capsys.readouterr().err
+    assert {p: p.read_bytes() for p in before} == before
+
+
+def test_kml_names_are_escaped(tmp_path: Path):
+    src = write_hostile_event(tmp_path / "h.yaml", "<img src=x onerror=alert(1)>")
+    out = tmp_path / "h.kml"
+    write_kml(build_event(load_event(src), merge=False), out)
+    names = [n.text for n in ET.parse(out).getroot().iter("{http://www.opengis.net/kml/2.2}name")]
+    assert any("&lt;img" in n for n in names) and not any("<img" in n for n in names)

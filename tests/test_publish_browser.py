@@ -144,3 +144,33 @@ def test_png_tiles_option_refuses_what_is_not_a_tile_url(tmp_path: Path, capsys)
     code = main(["render", str(SEED), "-o", str(tmp_path / "m.html"), "--png", str(tmp_path / "x.png"),
                  "--png-tiles", "file:///etc/passwd"])
     assert code == 2 and "--png-tiles" in capsys.readouterr().err
+
+
+def test_png_never_reads_untrusted_text_as_math(tmp_path: Path):
+    src = tmp_path / "math.yaml"
+    src.write_text(SEED.read_text(encoding="utf-8").replace(
+        "title:", 'title: "Fuel $\\\\undefinedmacro{ $ costs $3 to $4" #', 1), encoding="utf-8")
+    render(str(src), "-o", str(tmp_path / "m.html"), "--png", str(tmp_path / "m.png"))
+    assert _pixels(tmp_path / "m.png").std() > 10
+
+
+@pytest.mark.parametrize("url", ["https://{s}.tile.example.org/{z}/{x}/{y}{r}.png"])
+def test_png_tiles_accept_leaflet_templates(tmp_path: Path, url: str):
+    from maps.tiles import tile_source, tile_url
+
+    assert tile_url(tile_source(url).url, 3, 4, 5) == "https://a.tile.example.org/3/4/5.png"
+
+
+@pytest.mark.parametrize("url", ["https://t/{z}/{x}/{y}.png?k={0}", "http://h:abc/{z}/{x}/{y}", "ftp://t/{z}/{x}/{y}"])
+def test_png_tiles_refuse_bad_templates_before_any_work(tmp_path: Path, url: str, capsys):
+    code = main(["render", str(SEED), "-o", str(tmp_path / "m.html"), "--png", str(tmp_path / "x.png"),
+                 "--png-tiles", url])
+    assert code == 2 and "--png-tiles" in capsys.readouterr().err and not (tmp_path / "m.html").exists()
+    assert main(["render", str(SEED), "-o", str(tmp_path / "m.html"), "--png-tiles", "osm"]) == 2  # without --png
+
+
+def test_asset_base_is_text_not_markup_or_template(tmp_path: Path):
+    out = tmp_path / "m.html"
+    render(str(SEED), "-o", str(out), "--asset-base", 'http://x/{{7*7}}"><script>alert(1)</script>')
+    page = out.read_text(encoding="utf-8")
+    assert "<script>alert(1)" not in page and "http://x/49" not in page and "&#123;&#123;7*7" in page

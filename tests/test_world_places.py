@@ -175,3 +175,24 @@ def test_an_ambiguous_trailing_name_follows_the_place_before_it():
     tbilisi = resolver.resolve("Tbilisi, Georgia", GeoContext())
     assert abs(atlanta.lat - 33.75) < 0.1 and abs(atlanta.lon - -84.39) < 0.1 and atlanta.score == 1.0
     assert abs(tbilisi.lat - 41.69) < 0.1 and abs(tbilisi.lon - 44.83) < 0.1
+
+
+@pytest.mark.parametrize(
+    ("text", "lat", "lon"),
+    [("Springfield, Illinois", 39.80, -89.64), ("Portland, Maine", 43.66, -70.26), ("Columbus, Georgia", 32.46, -84.99),
+     ("Athens, Ohio", 39.33, -82.10)],
+)
+def test_a_trailing_state_keeps_the_place_inside_it(text: str, lat: float, lon: float):
+    from incidents.geocode import default_resolver
+    from incidents.models import GeoContext
+
+    got = default_resolver().resolve(text, GeoContext())
+    assert abs(got.lat - lat) < 0.2 and abs(got.lon - lon) < 0.2, (got.lat, got.lon)
+
+
+def test_a_far_small_namesake_does_not_beat_a_big_one():
+    from incidents.geocode import default_resolver
+    from incidents.models import GeoContext
+
+    got = default_resolver().resolve("Washington", GeoContext(country="US", city="Seattle"))
+    assert abs(got.lat - 38.9) < 0.2 and abs(got.lon - -77.04) < 0.2  # D.C., not Washington, Utah

@@ -11,6 +11,7 @@ import click
 import orjson
 
 from incidents.atomic import write_atomic
+from incidents.errors import InputError
 from incidents.inputs import read_inputs
 from incidents.models import MappedEvent
 from incidents.pipeline import build_event
@@ -64,6 +65,25 @@ def map_inputs(
     mapped = build_event(event, online=online, merge=not no_merge, policy=status_policy)
     click.echo(mapped.counts.line(), err=True)
     return mapped
+
+
+def written_beside(output: Path) -> list[Path]:
+    """Every file a command may write for `output`: itself, its unresolved list and its sibling layers."""
+    stem, suffix = output.stem, output.suffix
+    return [output, output.with_name(f"{stem}.unresolved.json"), output.with_name(f"{stem}.uncertainty{suffix}"),
+            output.with_name(f"{stem}.reports{suffix}")]
+
+
+def refuse_overwriting_inputs(inputs: Sequence[Path], outputs: Sequence[Path | None]) -> None:
+    """InputError (exit 2) when an output, or a file written beside it, is one of the inputs: inputs stay untouched."""
+    sources = {Path(i).resolve() for i in inputs}
+    for output in outputs:
+        if output is None:
+            continue
+        for target in written_beside(Path(output)):
+            if target.resolve() in sources:
+                raise InputError(f"writing {target} would replace an input file; choose another output name",
+                                 field="-o/--output")
 
 
 def write_unresolved(mapped: MappedEvent, output: Path) -> Path:

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..export import export
-from .common import input_options, inputs_argument, map_inputs, write_unresolved
+from .common import input_options, inputs_argument, map_inputs, refuse_overwriting_inputs, write_unresolved
 
 
 @click.command("export")
@@ -25,6 +25,7 @@ def command(inputs, output, polygons, reports, article_date, tz, online, no_merg
       incident-map export seeds/caracas.yaml -o caracas.gpkg
       incident-map export seeds/caracas.yaml -o caracas.geojson --polygons --reports
     """
+    refuse_overwriting_inputs(inputs, [output])
     mapped = map_inputs(inputs, article_date=article_date, tz=tz, online=online, no_merge=no_merge, policy=policy)
     written = export(mapped, output, polygons=polygons, reports=reports)
     written.append(write_unresolved(mapped, output))

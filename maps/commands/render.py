@@ -6,8 +6,11 @@ from pathlib import Path
 
 import click
 
+from incidents.errors import InputError
+
 from ..compose import MapOptions, compose_map
-from .common import input_options, inputs_argument, map_inputs, write_unresolved
+from ..tiles import tile_source
+from .common import input_options, inputs_argument, map_inputs, refuse_overwriting_inputs, write_unresolved
 
 
 @click.command("render")
@@ -34,6 +37,10 @@ def command(inputs, output, geojson, self_contained, embed, png, png_tiles, titl
       incident-map render seeds/caracas.yaml -o caracas.html --geojson caracas.geojson
       incident-map render article.txt --date 2026-01-06 --tz America/Caracas -o night.html --self-contained
     """
+    if png_tiles and not png:
+        raise InputError("--png-tiles only draws a basemap under --png OUT.png; add --png", field="--png-tiles")
+    tiles = tile_source(png_tiles) if png_tiles else None  # checked before the (slow) geocoding
+    refuse_overwriting_inputs(inputs, [output, geojson, png])
     mapped = map_inputs(inputs, article_date=article_date, tz=tz, online=online, no_merge=no_merge, policy=policy)
     incident_map = compose_map(mapped, title=title, options=MapOptions(cluster=cluster, heat=heat))
     written = [incident_map.save(output, self_contained=self_contained, embed=embed, asset_base=asset_base)]
@@ -43,9 +50,7 @@ def command(inputs, output, geojson, self_contained, embed, png, png_tiles, titl
         written += write_geojson(mapped, geojson)
     if png:
         from ..static_png import write_png
-        from ..tiles import tile_source
 
-        tiles = tile_source(png_tiles) if png_tiles else None
         written.append(write_png(mapped, png, title=title, tiles=tiles))
     written.append(write_unresolved(mapped, output))
     for path in written:

@@ -1,7 +1,7 @@
 """KML for Google Earth: one placemark per incident (point + geodesic uncertainty circle), folders per status.
 
 Balloons show only our `description`, which is HTML built from escaped text (Google Earth renders balloon HTML);
-ExtendedData keeps the raw values for GIS tools. Characters XML 1.0 cannot hold are replaced, so the file always
+names are escaped too (some viewers show them as HTML); ExtendedData keeps the raw values for GIS tools. Characters XML 1.0 cannot hold are replaced, so the file always
 parses. KML colours are aabbggrr.
 """
 
@@ -91,7 +91,7 @@ def _ring(parent: ET.Element, coords: Any) -> None:
 def _placemark(folder: ET.Element, incident: Incident, circle: BaseGeometry) -> None:
     props = incident_properties(incident)
     mark = _sub(folder, "Placemark", id=incident.id)
-    _sub(mark, "name", incident.title)
+    _sub(mark, "name", escape_text(incident.title, max_length=300))  # some viewers show names as HTML
     _sub(mark, "description", _description(incident))
     span = _sub(mark, "TimeSpan")
     _sub(span, "begin", props["time_start"])
@@ -113,7 +113,7 @@ def write_kml(mapped: MappedEvent, path: str | Path) -> list[Path]:
     ET.register_namespace("", NS)
     root = ET.Element("kml", {"xmlns": NS})
     doc = _sub(root, "Document")
-    _sub(doc, "name", mapped.title)
+    _sub(doc, "name", escape_text(mapped.title, max_length=300))
     _sub(doc, "description", escape_text(f"{mapped.counts.line()}. Circles are uncertainty radii: the incident"
                                          " happened somewhere inside."))
     _styles(doc)
