@@ -28,8 +28,12 @@ from .names import closest_name, normalise
 
 __all__ = ["GeoNamesIndex", "GeoNamesBackend", "Texts", "cache_dir", "geonames_index", "city_radius_m"]
 
-ALTERNATE_NAME_PENALTY = 10
+ALTERNATE_NAME_PENALTY = 5
 NEAR_KM = 50.0
+# An exact name outside the event's country scores this much (a fuzzy one less)
+OFF_CONTEXT_FACTOR = 0.6
+# With an event country, places abroad are taken only when this big (Moscow in a Caracas event, not Kent, WA)
+FOREIGN_MIN_POPULATION = 250_000
 FORMAT = 3
 
 
@@ -287,8 +291,10 @@ class GeoNamesBackend:
         keys = []
         for i, row in enumerate(arr):
             off = 0 if in_country is None or in_country[i] else 1
+            if off and not is_country[i] and int(idx.population[row]) < FOREIGN_MIN_POPULATION:
+                continue  # a small namesake abroad is not what a report in this country means ("Juma" is not Yuma)
             # a place whose own name this is beats a bigger one that only has it as an alternate name (Santa Ana,
-            # California over Taguig, once called Santa Ana) unless the other is ten times bigger
+            # California over Taguig, once called Santa Ana) unless the other is five times bigger
             population = int(idx.population[row])
             if score == 1.0 and normalise(idx.names[row]) != key:
                 population //= ALTERNATE_NAME_PENALTY
@@ -306,7 +312,7 @@ class GeoNamesBackend:
                     lon=float(idx.lon[row]),
                     radius_m=float(idx.radius_m[row]),
                     precision=precision,
-                    score=round(score * (0.6 if off_context else 1.0), 3),
+                    score=round(score * (OFF_CONTEXT_FACTOR if off_context else 1.0), 3),
                     entry=GazetteerRef(id=f"geonames:{int(idx.ids[row])}", name=idx.names[row], source="geonames"),
                     country=idx.country[row],
                 )

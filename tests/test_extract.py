@@ -185,3 +185,41 @@ def test_reference_article_reproduces_the_seed_structure():
         assert bool(ours.hedges) == any(t.hedges for t in twins), ours.id
     assert draft.context.country == "VE" and draft.timezone == "America/Caracas"
     assert all(n.text for n in draft.notes) and len(draft.notes) >= 3
+
+
+TRICKY = """Unrest across the region
+Looting reported in Lille late Wednesday night.
+Protesters clash with police outside the town hall in Marseille.
+A large explosion hit Lyon on Friday; separately, troops were allegedly seen in Toulouse.
+JUST IN: big explosion in Nice - smoke visible from the port pic.twitter.com/Ni55ce - Riviera News (@riviera_news) Sep 27, 2024
+Gunfire in Lyon right now. Stay indoors.
+pic.twitter.com/Ly11aa
+— Lyon Watch (@lyonwatch) Sep 27, 2024
+Now the situation is calmer, officials said.
+Tanks moving through Toulouse
+pic.twitter.com/Tl22bb
+- @toulouse_live Sep 27, 2024
+Workers went on strike in Lille.
+"""
+
+
+def test_tricky_shapes_found_in_review():
+    event = draft_event(TRICKY, source_path="tricky.txt", article_date=date(2024, 9, 27))
+    got: dict = {}
+    for r in event.reports:
+        got.setdefault((r.source, r.event_type), r)  # the first report of each pair
+    protests = [r.where for r in event.reports if r.event_type == "protest"]
+    assert protests == ["in Lille", "in Marseille"]  # not "in Lille la(te)"; a police clash is a protest
+    assert ("article", "gunfire") not in got
+    explosion, troops = got[("article", "explosion")], got[("article", "armed_movement")]
+    assert explosion.hedges == [] and troops.hedges == ["allegedly"]  # a hedge stays with its own clause
+    assert explosion.where == "Lyon" and troops.where == "in Toulouse"
+    nice = got[("riviera-news", "explosion")]  # " - " inside the post is not the author dash
+    assert nice.media == ["https://pic.twitter.com/Ni55ce"] and nice.where == "in Nice"
+    lyon = got[("lyonwatch", "gunfire")]  # the post's text ends in "." and its link sits on its own line
+    assert lyon.span.text.startswith("Gunfire in Lyon") and lyon.media == ["https://pic.twitter.com/Ly11aa"]
+    tanks = got[("toulouse-live", "armoured_vehicles")]  # "Now the situation..." stays the publisher's
+    assert tanks.span.text.startswith("Tanks moving") and tanks.where == "Toulouse"
+    notes = [n.text for n in event.notes]
+    assert "Now the situation is calmer, officials said." in notes
+    assert "Workers went on strike in Lille." in notes  # a labour strike is not an air strike

@@ -23,8 +23,9 @@ pytestmark = pytest.mark.browser
 CHUNKS = 4
 HEADLINE = "Hostile night in Caracas {{ 7*7 }} <script>alert('headline')</script> ${alert(0)}"
 ALLOWED_POPUP_TAGS = {"DIV", "SVG", "CIRCLE", "H4", "H5", "DL", "DT", "DD", "SPAN", "OL", "LI", "B", "BR", "A"}
-# what the author-line grammar cannot hold in a display name (brackets, @, long dashes, line breaks)
-_NOT_IN_NAME = re.compile(r"[()@—–\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+# what the author-line grammar cannot hold in a display name (brackets, @, slashes, long dashes, line breaks, links,
+# a spaced hyphen: the author dash is the last one before the handle)
+_NOT_IN_NAME = re.compile(r"[()@—–/\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]|https?:|\s-{1,2}(?=\s)")
 # what escape_text shows as U+FFFD
 _SHOWN_AS_REPLACEMENT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _FORTY_NINE = re.compile(r"(?<![\w@.#/-])49(?![\w.])")

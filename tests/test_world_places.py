@@ -196,3 +196,20 @@ def test_a_far_small_namesake_does_not_beat_a_big_one():
 
     got = default_resolver().resolve("Washington", GeoContext(country="US", city="Seattle"))
     assert abs(got.lat - 38.9) < 0.2 and abs(got.lon - -77.04) < 0.2  # D.C., not Washington, Utah
+
+
+def test_exonyms_and_small_foreign_namesakes():
+    from incidents.errors import PlaceNotFound
+    from incidents.geocode import default_resolver
+    from incidents.models import GeoContext
+
+    resolver = default_resolver()
+    odesa = resolver.resolve("Odessa", GeoContext())
+    assert abs(odesa.lat - 46.48) < 0.3 and abs(odesa.lon - 30.73) < 0.3  # Ukraine, not Odessa, Texas
+    try:
+        juma = resolver.resolve("Juma", GeoContext(country="LY", city="Tripoli"))
+    except PlaceNotFound:
+        juma = None
+    assert juma is None or juma.lon > 0  # never Yuma, Arizona for a report from Libya
+    moscow = resolver.resolve("Moscow", GeoContext(country="VE", city="Caracas"))
+    assert abs(moscow.lat - 55.75) < 0.3  # a big city abroad is still found

@@ -10,7 +10,7 @@ import yaml
 
 from ..taxonomy import event_types
 
-__all__ = ["find_event_types", "find_hedges"]
+__all__ = ["find_event_types", "find_hedges", "leading_hedges"]
 
 
 def _pattern(phrases: list[str]) -> re.Pattern[str]:
@@ -48,3 +48,13 @@ def find_event_types(text: str) -> list[tuple[str, int, int]]:
 def find_hedges(text: str) -> list[str]:
     """The hedging phrases in `text`, lower-cased, in order, without duplicates."""
     return list(dict.fromkeys(m.group(0).lower() for m in _hedge_pattern().finditer(text)))
+
+
+_LEAD = re.compile(r"^[\W_]*(?:(?:BREAKING|NOW|JUST IN|UPDATE)\b[\s:\-–—]*)?", re.IGNORECASE)
+
+
+def leading_hedges(text: str) -> list[str]:
+    """The hedge a text opens with (after any siren or BREAKING prefix), which covers all of it."""
+    rest = text[_LEAD.match(text).end() :]
+    match = _hedge_pattern().match(rest)
+    return [match.group(0).lower()] if match else []

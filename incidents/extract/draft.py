@@ -17,7 +17,7 @@ from ..geocode import PlaceResolver, default_resolver
 from ..loader import DATE_YEARS, date_in_range
 from ..models import EventFile, Note, PlaceRole, Precision, Report, Source, SourceKind, Span, When
 from ..taxonomy import event_type_info
-from .cues import find_event_types, find_hedges
+from .cues import find_event_types, find_hedges, leading_hedges
 from .places import PlaceMention, find_places, infer_context
 from .segments import Post, Segment, split_article, strip_prefix
 from .when import find_when
@@ -47,13 +47,28 @@ def _clauses(segment: Segment) -> list[tuple[int, int]]:
     return [(segment.start + a, segment.start + b) for a, b in bounds]
 
 
+def _claim_hedges(segment: Segment, cue_at: int) -> list[str]:
+    """Hedges of the clause that makes the claim, plus one that opens the whole sentence or post ("Unconfirmed:",
+    "According to circulating reports, ..."); "X happened; separately, Y allegedly happened" hedges Y only."""
+    clause = next(((a, b) for a, b in _clauses(segment) if a <= cue_at <= b), (segment.start, segment.end))
+    local = find_hedges(segment.text[clause[0] - segment.start : clause[1] - segment.start])
+    opening = leading_hedges(segment.text)
+    return list(dict.fromkeys([*opening, *local]))
+
+
 def _best_place(mentions: list[PlaceMention], cue_at: int, segment: Segment) -> PlaceMention | None:
-    """The place for a cue: within its clause if any, else the segment; qualifier-led phrases first, then precision."""
+    """The place for a cue: in its clause, else a later clause; qualifier-led phrases first, then precision."""
     usable = [m for m in mentions if m.geocode.precision is not Precision.country]
     if not usable:
         return None
     clause = next(((a, b) for a, b in _clauses(segment) if a <= cue_at <= b), None)
-    near = [m for m in usable if clause and clause[0] <= m.start <= clause[1]] or usable
+    if clause is None:
+        near = usable
+    else:
+        # the cue's own clause, else a later one ("Explosions heard. Location: Caracas"), never an earlier claim's
+        near = [m for m in usable if clause[0] <= m.start <= clause[1]] or [m for m in usable if m.start > clause[1]]
+    if not near:
+        return None
     return min(near, key=lambda m: (m.geocode.qualifier is None, m.rank, m.geocode.radius_m, m.start))
 
 
@@ -124,6 +139,7 @@ def _draft(text: str, source_path: str | None, article_date: date | None, tz: st
             place = _best_place(mentions, segment.start + cue_start, segment)
             if place is None:
                 continue
+            claim_hedges = _claim_hedges(segment, segment.start + cue_start)
             rid = f"{source_id}-{term.replace('_', '-')}"
             n = 2
             while rid in used_ids:
@@ -131,11 +147,13 @@ def _draft(text: str, source_path: str | None, article_date: date | None, tz: st
             used_ids.add(rid)
             who = sources[source_id].handle or sources[source_id].name
             label = event_type_info(term).label.lower().replace(" / ", " or ")
-            summary = f"{who} reports {label} {place.text}" + (f" ({', '.join(hedges)})" if hedges else "") + "."
+            summary = (f"{who} reports {label} {place.text}"
+                       + (f" ({', '.join(claim_hedges)})" if claim_hedges else "") + ".")
             reports.append(Report(
                 id=rid, event_type=term, where=place.text, place_role=place.geocode.role, when=when, source=source_id,
                 url=sources[source_id].url if post else None, media=list(post.media) if post else [],
-                summary=summary, hedges=hedges, span=Span(start=segment.start, end=segment.end, text=segment.text),
+                summary=summary, hedges=claim_hedges,
+                span=Span(start=segment.start, end=segment.end, text=segment.text),
             ))
             made += 1
         if not made:

@@ -12,14 +12,21 @@ from functools import cache
 from ..errors import GeocodeError, GeocoderServiceError
 from ..gazetteer import bundled_gazetteer
 from ..geocode import PlaceResolver
+from ..geonames import OFF_CONTEXT_FACTOR
 from ..models import Geocode, GeoContext, PlaceRole, Precision
 from ..qualifiers import qualifier_table
 
 __all__ = ["PlaceMention", "find_places", "infer_context"]
 
 _RANK = {Precision.landmark: 0, Precision.district: 1, Precision.city: 2, Precision.region: 3, Precision.country: 4}
-_NAME = r"[A-ZÁÉÍÓÚÑ][\w'’\-]*(?:[ \t]+(?:de|del|la|las|los|el|of|the|y|[A-ZÁÉÍÓÚÑ][\w'’\-]*))*"
+_WORD = r"[A-ZÁÉÍÓÚÑ][\w'’\-]*"
+# connectors ("de", "la", "of", Arabic "al"/"bin") only inside a name: each must be followed by a capitalised word, so
+# "in Lille late Wednesday" is Lille, not "Lille la"
+_CONNECTOR = r"(?:de|del|la|las|los|el|of|the|y|al|ad|ar|as|an|bin|ibn)"
+_NAME = rf"{_WORD}(?:[ \t]+(?:{_CONNECTOR}[ \t]+)*{_WORD})*"
 MAX_PLACE_CHARS = 200
+# A place named without a qualifier must match this well (an exact name in the event's country scores 1.0)
+BARE_MIN_SCORE = 0.9
 _STOP = {"breaking", "now", "footage", "video", "the", "a", "an", "update", "just", "in", "something", "according",
          "sources", "local", "reports", "unconfirmed", "urgent", "alert", "developing"}
 
@@ -72,6 +79,8 @@ def find_places(text: str, resolver: PlaceResolver, context: GeoContext, *, offs
             geocode = resolver.resolve(phrase, context, role=role)
         except (GeocodeError, GeocoderServiceError):
             continue
+        if not qualifier and geocode.score < BARE_MIN_SCORE and geocode.score != OFF_CONTEXT_FACTOR:
+            continue  # a capitalised word near some place name ("Tanks" ~ Tence) is not a place without "in"/"near"
         start = match.start() if qualifier else match.start("core") + match.group("core").find(core)
         end = match.end()
         found.append(PlaceMention(offset + start, offset + end, text[start:end], geocode))

@@ -21,9 +21,15 @@ _MONTHS = "January|February|March|April|May|June|July|August|September|October|N
 _MONTH_ABBR = "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
 _DATE = rf"(?P<date>(?:{_MONTHS}|{_MONTH_ABBR})\.? \d{{1,2}}, \d{{4}})"
 _AUTHOR = re.compile(
-    rf"(?:\s*[—–]|(?:^|\s)(?:--|-))\s*(?:(?P<name>[^\n()@—–]{{1,80}}?)\s*)?\(?@(?P<handle>[A-Za-z0-9_]{{1,30}})\)?\s+{_DATE}\s*$"
+    # the display name never holds a link or another " - ", so the author dash is the last one before "(@handle)"
+    rf"(?:\s*[—–]|(?:^|\s)(?:--|-))\s*(?:(?P<name>(?:(?!\s-{{1,2}}\s|https?:)[^\n()@—–/]){{1,80}}?)\s*)?"
+    rf"\(?@(?P<handle>[A-Za-z0-9_]{{1,30}})\)?\s+{_DATE}\s*$"
 )
-_PREFIX = re.compile(r"^\W{0,3}\s*(?:BREAKING|NOW|JUST IN|UPDATE|URGENT|DEVELOPING|ALERT)\b\s*[:\-–—]?\s*", re.I)
+# "BREAKING", "NOW –", "Breaking:" open a post; a publisher's "Now the situation is calmer" does not
+_PREFIX = re.compile(
+    r"^\W{0,3}\s*(?:(?:BREAKING|NOW|JUST IN|UPDATE|URGENT|DEVELOPING|ALERT)\b\s*[:\-–—]?"
+    r"|(?:Breaking|Now|Just in|Update|Urgent|Developing|Alert)\s*[:\-–—])\s*"
+)
 _TERMINAL = re.compile(r"[.!?\"”’)]\s*$")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[A-Z\"“‘(¿¡0-9])")
 
@@ -82,6 +88,10 @@ def media_links(text: str) -> tuple[str, ...]:
     return tuple(found)
 
 
+def _only_links(text: str) -> bool:
+    return bool(text.strip()) and not MEDIA_LINK.sub("", text).strip(" .,;:")
+
+
 def _starts_post(line: Segment) -> bool:
     return bool(_PREFIX.match(line.text)) or line.text[:1] in "🚨⚠❗🔴"
 
@@ -105,7 +115,11 @@ def split_article(text: str) -> tuple[Segment | None, list[Segment], list[Post]]
             first = i - 1
             while first - 1 >= 0 and first - 1 not in used and i - first < 4:
                 above = body[first - 1]
-                if _AUTHOR.search(above.text) or (_TERMINAL.search(above.text) and not _starts_post(above)):
+                if _AUTHOR.search(above.text):
+                    break
+                # a line that is only the post's link always belongs with the text above it, however that ends
+                link_only = first == i - 1 and _only_links(body[first].text)
+                if _TERMINAL.search(above.text) and not _starts_post(above) and not link_only:
                     break
                 first -= 1
             if first < 0 or first in used:
