@@ -77,8 +77,9 @@ class UrllibAdapter(BaseSyncAdapter):
         opener = self._direct if is_loopback(url) else self._proxied
         request = Request(url, headers=dict(headers))
         try:
+            deadline = time.monotonic() + timeout
             with opener.open(request, timeout=timeout) as response:
-                body = response.read(MAX_BODY_BYTES + 1)
+                body = _read_before(response, deadline, timeout)
                 charset = response.headers.get_content_charset() or "utf-8"
         except HTTPError as error:
             raise AdapterHTTPError(
@@ -101,6 +102,24 @@ class UrllibAdapter(BaseSyncAdapter):
             return body.decode(charset)
         except (UnicodeDecodeError, LookupError):
             raise geopy_exc.GeocoderParseError(f"answer is not {charset} text: {_snippet(body)!r}") from None
+
+
+def _read_before(response: Any, deadline: float, timeout: float) -> bytes:
+    """The body, read in chunks against one deadline: a server trickling a byte at a time cannot hold us forever
+    (the socket timeout only bounds each read)."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        if time.monotonic() > deadline:
+            raise TimeoutError
+        want = min(65_536, MAX_BODY_BYTES + 1 - size) or 1
+        chunk = response.read1(want) if hasattr(response, "read1") else response.read(want)  # one recv at most
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            return b"".join(chunks)
 
 
 def _read_error_body(error: HTTPError) -> str:

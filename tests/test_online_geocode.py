@@ -108,6 +108,7 @@ class Answer:
     body: bytes | str | object = b"[]"
     headers: dict[str, str] = field(default_factory=dict)
     hang: bool = False
+    trickle: bool = False  # headers, then one byte of body every 0.05 s: each read is quick, the whole is not
 
 
 @dataclass
@@ -138,6 +139,20 @@ class FakeGeocoder:
                 answer = owner.script.popleft() if owner.script else owner.default
                 if answer.hang:
                     owner.release.wait(10)
+                    return
+                if answer.trickle:
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", "100000")
+                    self.end_headers()
+                    for _ in range(200):
+                        if owner.release.wait(0.05):
+                            return
+                        try:
+                            self.wfile.write(b" ")
+                            self.wfile.flush()
+                        except OSError:
+                            return
                     return
                 body = answer.body
                 if not isinstance(body, bytes | str):
@@ -493,6 +508,14 @@ def test_a_timeout_raises_timed_out_naming_the_place(server, make):
         make(timeout=0.3).lookup(PLACE, CARACAS)
     assert "nominatim" in str(caught.value) and repr(PLACE) in str(caught.value)
     assert len(server.requests) == 3  # timeouts are retried
+
+
+def test_a_server_trickling_its_answer_times_out_as_a_whole(server, make):
+    # each byte comes well within the socket timeout; only a deadline on the whole answer stops the wait (without one
+    # the 200 bytes would arrive over 10 s and end in a short-body error, not a timeout)
+    server.default = Answer(trickle=True)
+    with pytest.raises(GeocoderTimedOut):
+        make(timeout=0.3).lookup(PLACE, CARACAS)
 
 
 def test_a_503_after_retries_is_a_service_error(server, make):
