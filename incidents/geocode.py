@@ -28,6 +28,8 @@ _METHOD = {"bundled": "gazetteer", "world": "gazetteer", "geonames": "geonames"}
 # A city or district of a country's or region's name, in the event's country and this close to the event's city, is
 # meant rather than the country ("Colombia", a Caracas district); farther away the country is ("Lebanon" in New York).
 LOCAL_HOMONYM_KM = 50.0
+# An unknown name placed in the known place after its comma ("Dahieh, Beirut") keeps this share of that match's score
+ENCLOSING_FACTOR = 0.8
 _LOCAL = (Precision.landmark, Precision.district, Precision.city)
 
 
@@ -61,6 +63,15 @@ class PlaceResolver:
         candidate, backend = self._first_match(phrase.core, scoped, text, within=region)
         if candidate is None and scoped.city and normalise(phrase.core) == normalise(scoped.city):
             candidate, backend = self._first_match(phrase.core, GeoContext(country=scoped.country), text, within=region)
+        matched = phrase.core
+        if candidate is None and phrase.trailing:
+            # "Dahieh, Beirut" with Dahieh unknown: the report is somewhere in Beirut, at Beirut's size and a lower score
+            outer = phrase.trailing[0]
+            rest, _ = self._scoped_context(phrase.trailing[1:], context, outer)
+            candidate, backend = self._first_match(outer, rest, text)
+            if candidate is not None:
+                candidate = candidate.model_copy(update={"score": round(candidate.score * ENCLOSING_FACTOR, 3)})
+                matched = outer
         if candidate is None:
             where = f" in {scoped.country}" if scoped.country else ""
             names = ", ".join(b.name for b in self.backends)
@@ -74,7 +85,7 @@ class PlaceResolver:
             entry=candidate.entry,
             qualifier=phrase.qualifier,
             role=role,
-            matched_text=phrase.core,
+            matched_text=matched,
             score=candidate.score,
         )
         self._memo[memo_key] = result

@@ -102,3 +102,10 @@ def test_a_place_of_that_name_beats_a_bigger_one_with_it_as_an_alternate_name(re
     got = resolve("Santa Ana", GeoContext())
     assert got.entry.name == "Santa Ana" and abs(got.lat - 33.75) < 0.1  # California, not Taguig (once Santa Ana)
     assert resolve("Bombay", GeoContext()).entry.name == "Mumbai"  # no own place of that name: the alternate wins
+
+
+def test_an_unknown_name_falls_back_to_the_known_place_after_its_comma(resolve):
+    got = resolve("in Qwertyville, Caracas, Venezuela", GeoContext())
+    city = resolve("Caracas, Venezuela", GeoContext())
+    assert got.matched_text == "Caracas" and got.score < city.score and got.radius_m >= city.radius_m
+    assert distance_m(got, city) < 1
