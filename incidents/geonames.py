@@ -26,7 +26,7 @@ from .backends import PlaceCandidate
 from .models import GazetteerRef, GeoContext, Precision
 from .names import closest_name, normalise
 
-__all__ = ["GeoNamesIndex", "GeoNamesBackend", "Texts", "cache_dir", "geonames_index", "city_radius_m"]
+__all__ = ["GeoNamesIndex", "GeoNamesBackend", "Texts", "cache_dir", "geonames_index", "city_radius_m", "haversine_km"]
 
 ALTERNATE_NAME_PENALTY = 5
 NEAR_KM = 50.0
@@ -237,7 +237,8 @@ def geonames_index() -> GeoNamesIndex:
     return index
 
 
-def _distance_km(lat1: float, lon1: float, lat2: np.ndarray, lon2: np.ndarray) -> np.ndarray:
+def haversine_km(lat1: float, lon1: float, lat2: np.ndarray, lon2: np.ndarray) -> np.ndarray:
+    """Great-circle distances in km from one point to many."""
     p1, p2 = math.radians(lat1), np.radians(lat2)
     dphi, dlmb = p2 - p1, np.radians(lon2 - lon1)
     a = np.sin(dphi / 2) ** 2 + math.cos(p1) * np.cos(p2) * np.sin(dlmb / 2) ** 2
@@ -286,7 +287,7 @@ class GeoNamesBackend:
         arr = np.fromiter(rows, dtype=np.int64)
         in_country = np.array([idx.country[r] == context.country for r in rows]) if context.country else None
         anchor = self._anchor(context)
-        dist = _distance_km(anchor[0], anchor[1], idx.lat[arr], idx.lon[arr]) if anchor else np.zeros(len(arr))
+        dist = haversine_km(anchor[0], anchor[1], idx.lat[arr], idx.lon[arr]) if anchor else np.zeros(len(arr))
         is_country = arr >= idx.n_cities
         keys = []
         for i, row in enumerate(arr):

@@ -12,7 +12,7 @@ from typing import Any
 from .models import EventFile, GeoContext, Report, Source
 
 __all__ = ["REPORT_COLUMNS", "EVENT_COLUMNS", "LIST_COLUMNS", "NUMBER_COLUMNS", "report_record", "event_record",
-           "report_mapping", "source_mapping", "event_mapping"]
+           "report_mapping", "source_mapping", "event_mapping", "iso_date"]
 
 # What an analyst can write: every Report field, flattened, and the report's source.
 REPORT_COLUMNS: tuple[str, ...] = (
@@ -28,7 +28,8 @@ LIST_COLUMNS = frozenset({"media", "hedges", "source_cites"})
 NUMBER_COLUMNS = frozenset({"lat", "lon", "radius_m", "span_start", "span_end"})
 
 
-def _iso(value: date | datetime | None) -> str | None:
+def iso_date(value: date | datetime | None) -> str | None:
+    """A date or datetime as ISO 8601 text, None kept."""
     return value.isoformat() if value is not None else None
 
 
@@ -44,8 +45,8 @@ def report_record(report: Report, source: Source) -> dict[str, Any]:
         "lon": report.lon,
         "radius_m": report.radius_m,
         "precision": report.precision.value if report.precision else None,
-        "when_start": _iso(when.start),
-        "when_end": _iso(when.end),
+        "when_start": iso_date(when.start),
+        "when_end": iso_date(when.end),
         "when_precision": when.precision.value if when.precision else None,
         "when_text": when.text,
         "source": source.id,

@@ -30,7 +30,7 @@ from .records import (
     source_mapping,
 )
 
-__all__ = ["read_tabular_event", "COMPUTED_COLUMNS", "ALIASES", "unneutralise"]
+__all__ = ["read_tabular_event", "COMPUTED_COLUMNS", "ALIASES", "neutralise", "unneutralise", "FORMULA_START"]
 
 # Written by our exports, derived on every run, so never read back.
 COMPUTED_COLUMNS = frozenset({
@@ -40,15 +40,23 @@ COMPUTED_COLUMNS = frozenset({
 ALIASES = {"when": "when_start", "date": "when_start", "place": "where", "latitude": "lat", "longitude": "lon",
            "source_id": "source", "timezone": "event_timezone", "title": "event_title"}
 _KNOWN = frozenset(REPORT_COLUMNS) | frozenset(EVENT_COLUMNS)
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
+# What a spreadsheet runs as a formula when a cell starts with it
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _FIELD_COLUMN = {"when.start": "when_start", "when.end": "when_end", "when.precision": "when_precision",
                  "when.text": "when_text", "override.status": "override_status", "override.reason": "override_reason", "override.by": "override_by",
                  "span.start": "span_start", "span.end": "span_end", "span.text": "span_text"}
 
 
+def neutralise(text: str) -> str:
+    """Text a spreadsheet would evaluate (or that already starts with our apostrophe) gets one leading apostrophe."""
+    if text.startswith(FORMULA_START) or (text.startswith("'") and text[1:2] in (*FORMULA_START, "'")):
+        return "'" + text
+    return text
+
+
 def unneutralise(text: str) -> str:
-    """Undo the apostrophe our CSV export puts before text a spreadsheet would run as a formula."""
-    return text[1:] if len(text) > 1 and text[0] == "'" and text[1] in _FORMULA_START else text
+    """Undo `neutralise`: the apostrophe our CSV export puts before text a spreadsheet would run as a formula."""
+    return text[1:] if len(text) > 1 and text[0] == "'" and text[1] in (*FORMULA_START, "'") else text
 
 
 def _cell(column: str, value: Any, where: str, spreadsheet: bool = False) -> Any:

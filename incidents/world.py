@@ -34,7 +34,7 @@ import yaml
 
 from .atomic import write_atomic
 from .backends import PlaceCandidate
-from .geonames import cache_dir
+from .geonames import cache_dir, haversine_km
 from .models import GazetteerRef, GeoContext, Precision
 from .names import normalise
 
@@ -208,13 +208,7 @@ class _Builder:
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Great-circle distance between two points, in km."""
-    return float(_haversine_km(lat1, lon1, np.array([lat2]), np.array([lon2]))[0])
-
-
-def _haversine_km(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
-    p1, p2 = math.radians(lat), np.radians(lats)
-    a = np.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * np.cos(p2) * np.sin(np.radians(lons - lon) / 2) ** 2
-    return 2 * 6371.0088 * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
+    return float(haversine_km(lat1, lon1, np.array([lat2]), np.array([lon2]))[0])
 
 
 def _extent_centre(lats: np.ndarray, lons: np.ndarray) -> tuple[float, float]:
@@ -320,7 +314,7 @@ def _build() -> WorldIndex:
         if not mask.any():
             continue
         lat, lon = _extent_centre(city_lat[mask], city_lon[mask])
-        p90 = float(np.percentile(_haversine_km(lat, lon, city_lat[mask], city_lon[mask]), 90))
+        p90 = float(np.percentile(haversine_km(lat, lon, city_lat[mask], city_lon[mask]), 90))
         i = b.add(WorldPlace(id=f"world:US-{code}", name=state["name"], source="world", kind="state", lat=lat,
                              lon=lon, radius_m=1000.0 * max(STATE_MIN_RADIUS_KM, p90), country="US"))  # fmt: skip
         bare = [] if normalise(state["name"]) in big_cities else [state["name"]]

@@ -39,14 +39,12 @@ _ANY = re.compile(f"[{_SPECIAL_CHARS}{_STRIP_CHARS}]")
 def escape_text(value: object, *, max_length: int | None = None) -> str:
     """Text safe to place in HTML, in a Jinja template and inside a JS template literal; shown literally."""
     text = "" if value is None else str(value)
-    if _ANY.search(text) is None:
-        if max_length is not None and len(text) > max_length:
-            text = text[: max_length - 1] + "\u2026"
-        return text
-    text = _STRIP.sub("\ufffd", text)
+    dirty = _ANY.search(text) is not None  # most text has nothing to strip or encode
+    if dirty:
+        text = _STRIP.sub("\ufffd", text)
     if max_length is not None and len(text) > max_length:
         text = text[: max_length - 1] + "\u2026"
-    return _SPECIAL.sub(lambda m: _ENTITIES[m.group(0)], text)
+    return _SPECIAL.sub(lambda m: _ENTITIES[m.group(0)], text) if dirty else text
 
 
 _URL_UNSAFE = re.compile(

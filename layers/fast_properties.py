@@ -12,28 +12,20 @@ mutate them.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import UTC, date, datetime
 from typing import Any
 
 import orjson
 
 from incidents.models import Geocode, Incident, LocatedReport, Source, TimeWindow, When
+from incidents.records import iso_date
 from incidents.taxonomy import event_type_info
 
-from .properties import incident_properties, report_properties
+from .properties import incident_properties, iso_utc, report_properties
 
 __all__ = ["FastProperties", "property_builders", "presorted"]
 
 IncidentBuilder = Callable[[Incident], dict[str, Any]]
 ReportBuilder = Callable[..., dict[str, Any]]
-
-
-def _utc(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _iso(value: date | datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
 
 
 class FastProperties:
@@ -58,11 +50,11 @@ class FastProperties:
         return last[1], last[2], last[3]
 
     def _window(self, window: TimeWindow) -> tuple[Any, ...]:
-        found = self._windows[id(window)] = (window, _utc(window.start), _utc(window.end), window.precision, window.tz)
+        found = self._windows[id(window)] = (window, iso_utc(window.start), iso_utc(window.end), window.precision, window.tz)
         return found
 
     def _when(self, when: When) -> tuple[Any, ...]:
-        found = self._whens[id(when)] = (when, _iso(when.start), _iso(when.end), when.precision, when.text)
+        found = self._whens[id(when)] = (when, iso_date(when.start), iso_date(when.end), when.precision, when.text)
         return found
 
     def _source(self, source: Source) -> tuple[Any, ...]:
@@ -89,9 +81,7 @@ class FastProperties:
     def report(self, located: LocatedReport, incident_id: str | None = None) -> dict[str, Any]:
         """`layers.properties.report_properties(located, incident_id)`, keys sorted, as orjson writes it."""
         report, geo, source, window = located.report, located.geocode, located.source, located.time
-        last = self._last
-        if last[0] is not geo:
-            last = self._last = (geo, round(geo.lon, 6), round(geo.lat, 6), round(geo.radius_m, 1))
+        lon, lat, radius = self.rounded(geo)
         src = self._sources.get(id(source)) or self._source(source)
         when = self._whens.get(id(report.when)) or self._when(report.when)
         win = self._windows.get(id(window)) or self._window(window)
@@ -104,10 +94,10 @@ class FastProperties:
             "incident_id": incident_id,
             "lat": report.lat,
             "lon": report.lon,
-            "mapped_lat": last[2],
-            "mapped_lon": last[1],
+            "mapped_lat": lat,
+            "mapped_lon": lon,
             "mapped_precision": geo.precision,
-            "mapped_radius_m": last[3],
+            "mapped_radius_m": radius,
             "media": report.media,
             "override_by": override.by if override else None,
             "override_reason": override.reason if override else None,
@@ -148,9 +138,7 @@ class FastProperties:
         entry = geo.entry
         info = self._types.get(term) or self._type(term)
         win = self._windows.get(id(window)) or self._window(window)
-        last = self._last
-        if last[0] is not geo:
-            last = self._last = (geo, round(geo.lon, 6), round(geo.lat, 6), round(geo.radius_m, 1))
+        radius = self.rounded(geo)[2]
         report = self.report
         if len(located) == 1:
             first = located[0]
@@ -185,7 +173,7 @@ class FastProperties:
             "place_role": geo.role,
             "precision": geo.precision,
             "qualifier": geo.qualifier,
-            "radius_m": last[3],
+            "radius_m": radius,
             "report_ids": report_ids,
             "reports": reports,
             "sources": sources,

@@ -119,14 +119,11 @@ def _draw(mapped: MappedEvent, title: str | None, tiles: TileSource | None, widt
             for number, (incident, parts) in enumerate(zip(incidents, shapes, strict=True), start=1):
                 style = styles().status[incident.assessment.status]
                 for ring in parts:
+                    fill = (*matplotlib.colors.to_rgb(style.color), style.fill_opacity) if style.fill_opacity else "none"
                     ax.add_patch(PolygonPatch(
-                        ring, closed=True, facecolor=style.color if style.fill_opacity else "none",
-                        alpha=None, edgecolor=style.color, linewidth=style.weight * 0.7,
+                        ring, closed=True, facecolor=fill, edgecolor=style.color, linewidth=style.weight * 0.7,
                         linestyle=_DASH.get(style.dash, (0, (4, 3))), zorder=2,
-                        **({"fill": True} if style.fill_opacity else {"fill": False}),
                     ))
-                    if style.fill_opacity:
-                        ax.patches[-1].set_facecolor((*matplotlib.colors.to_rgb(style.color), style.fill_opacity))
                 solid = style.marker_fill == "solid"
                 ax.plot(px[number - 1], py[number - 1], marker="o", markersize=7, zorder=4,
                         markerfacecolor=style.color if solid else "white", markeredgecolor=style.color,

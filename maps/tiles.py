@@ -19,6 +19,8 @@ from importlib.metadata import version
 import numpy as np
 from PIL import Image
 
+from incidents.errors import InputError
+
 __all__ = ["TileSource", "fetch_basemap", "PRESETS", "tile_source"]
 
 HALF = 20037508.342789244  # Web Mercator half-width in metres
@@ -49,8 +51,6 @@ def tile_source(spec: str) -> TileSource:
     """A preset name ("osm", "light") or an http(s) URL template with {z}, {x} and {y} ({s} and {r} allowed)."""
     if spec in PRESETS:
         return PRESETS[spec]
-    from incidents.errors import InputError
-
     placeholders = set(_PLACEHOLDER.findall(spec))
     parts = urllib.parse.urlsplit(spec) if spec.startswith(("http://", "https://")) else None
     try:

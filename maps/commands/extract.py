@@ -11,6 +11,8 @@ from incidents.errors import InputError
 from incidents.extract import draft_event, draft_yaml
 from incidents.loader import read_input_text
 
+from .common import refuse_overwriting_inputs
+
 
 @click.command("extract")
 @click.argument("article", type=click.Path(exists=True, dir_okay=False, path_type=Path))
@@ -27,8 +29,7 @@ def command(article: Path, output: Path, article_date, tz: str | None) -> None:
       incident-map extract article.txt --date 2026-01-06 --tz America/Caracas -o draft.yaml
       incident-map render draft.yaml -o map.html
     """
-    if output.resolve() == article.resolve():
-        raise InputError("the draft would replace the article; choose another output name", field="-o/--output")
+    refuse_overwriting_inputs([article], [output])
     text = read_input_text(article)  # the checks `render` makes: size, UTF-8, no NUL bytes, not empty
     try:
         event = draft_event(text, source_path=str(article), article_date=article_date.date() if article_date else None,

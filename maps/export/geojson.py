@@ -2,7 +2,7 @@
 
 Files are streamed: features are serialised a chunk at a time into the temporary file that then replaces the target,
 so a million incidents never exist as one list of dicts (nor as one 1.6 GB bytes object). The properties are those of
-`layers.properties` (see `maps.export.fast_properties`, which builds the same dicts faster and is checked against
+`layers.properties` (see `layers.fast_properties`, which builds the same dicts faster and is checked against
 them on every write).
 """
 

@@ -17,6 +17,7 @@ import orjson
 from incidents.atomic import write_atomic
 from incidents.models import MappedEvent
 from incidents.records import EVENT_COLUMNS, REPORT_COLUMNS, event_record
+from incidents.tabular import neutralise
 from layers.properties import PROPERTY_NAMES, incident_properties, report_properties
 
 from .geojson import sibling
@@ -29,16 +30,6 @@ REPORT_TABLE_COLUMNS: tuple[str, ...] = (
     "incident_id", "mapped_lat", "mapped_lon", "mapped_radius_m", "mapped_precision", "geocode_method",
     "time_start", "time_end", "time_precision",
 )
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(text: str) -> str:
-    """Text a spreadsheet would evaluate (or that already starts with our apostrophe) gets one leading apostrophe."""
-    if text.startswith(_FORMULA_START) or (text.startswith("'") and text[1:2] in (*_FORMULA_START, "'")):
-        return "'" + text
-    return text
-
-
 def _cell(value: Any) -> str:
     if value is None:
         return ""
