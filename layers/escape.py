@@ -47,17 +47,29 @@ def escape_text(value: object, *, max_length: int | None = None) -> str:
     return _SPECIAL.sub(lambda m: _ENTITIES[m.group(0)], text) if dirty else text
 
 
-_URL_UNSAFE = re.compile(
-    r"[\s\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]"
+_URL_UNSAFE_CHARS = (
+    r"\s\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb"
 )
+_URL_UNSAFE = re.compile(f"[{_URL_UNSAFE_CHARS}]")
 # The common shape, http(s)://host[:port][/?#...] with an ASCII host name: urlsplit would accept it (scheme http(s),
 # a non-empty hostname), so it is accepted without the (slow) split; anything else is split as before.
 _PLAIN_HTTP = re.compile(r"https?://[a-z0-9.\-]+(?::[0-9]*)?(?:[/?#].*)?", re.ASCII | re.IGNORECASE | re.DOTALL)
+# That shape with nothing to strip, refuse or encode: such a URL is its own escaped form. (No IGNORECASE: with
+# Unicode matching it would let the Kelvin sign pass for a "k".)
+_CLEAN_HTTP = re.compile(
+    rf"[hH][tT][tT][pP][sS]?://[A-Za-z0-9.\-]+(?::[0-9]*)?(?:[/?#][^{_URL_UNSAFE_CHARS}{_SPECIAL_CHARS}{_STRIP_CHARS}]*)?"
+)
+
+
+def safe_url(url: object) -> str | None:
+    """The URL escaped for an href if it is http(s) with a host, else None."""
+    if isinstance(url, str) and len(url) <= 4000 and _CLEAN_HTTP.fullmatch(url):
+        return url
+    return _checked_url(url)
 
 
 @lru_cache(maxsize=65_536)
-def safe_url(url: object) -> str | None:
-    """The URL escaped for an href if it is http(s) with a host, else None."""
+def _checked_url(url: object) -> str | None:
     if not isinstance(url, str):
         return None
     candidate = url.strip()

@@ -9,6 +9,8 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
+import numpy as np
+
 from incidents.gc_pause import gc_paused
 from incidents.models import Incident, MappedEvent, Source, Status, TimeWindow
 from incidents.taxonomy import event_types
@@ -34,12 +36,11 @@ def bounds(mapped: MappedEvent) -> list[list[float]] | None:
     """[[south, west], [north, east]] around every incident's circle, or None for an empty map."""
     if not mapped.incidents:
         return None
-    lats, lons = [], []
-    for i in mapped.incidents:
-        dlat = i.geocode.radius_m / 111_320.0
-        lats += [i.geocode.lat - dlat, i.geocode.lat + dlat]
-        lons += [i.geocode.lon - dlat, i.geocode.lon + dlat]
-    return [[max(-85.0, min(lats)), max(-180.0, min(lons))], [min(85.0, max(lats)), min(180.0, max(lons))]]
+    lat, lon, radius = np.array([(g.lat, g.lon, g.radius_m) for g in (i.geocode for i in mapped.incidents)]).T
+    dlat = radius / 111_320.0
+    south, north = float((lat - dlat).min()), float((lat + dlat).max())
+    west, east = float((lon - dlat).min()), float((lon + dlat).max())
+    return [[max(-85.0, south), max(-180.0, west)], [min(85.0, north), min(180.0, east)]]
 
 
 def _source_row(source: Source) -> dict[str, str]:
@@ -74,11 +75,9 @@ def _when(window: TimeWindow) -> str:
 
 def _link_list(urls: list[str]) -> list[list]:
     """[escaped text, 1 if it may be a link (http/https) else 0] per URL; the browser links only the first kind."""
-    out = []
-    for url in urls:
-        href = safe_url(url)
-        out.append([href, 1] if href is not None else [escape_text(url, max_length=200), 0])
-    return out
+    return [
+        [href, 1] if (href := safe_url(url)) is not None else [escape_text(url, max_length=200), 0] for url in urls
+    ]
 
 
 def _distance(metres: float) -> str:
@@ -106,62 +105,72 @@ _COLUMNS = (
 def _columns(
     incidents: list[Incident], type_index: dict[str, int], source_index: dict[str, int], strings: _Strings
 ) -> dict[str, list]:
-    cols: dict[str, list[Any]] = {k: [] for k in _COLUMNS}
-    (ids, lats, lons, radii, types, t0s, t1s, titles, places, times, reasons, overrides, precisions, reports) = (
-        cols[k] for k in _COLUMNS
-    )
     # What repeats across incidents is escaped and interned once: time windows (by object: incidents and their
-    # reports share them), reasons and precision labels (by value). Interning order is unchanged.
-    window_ids: dict[int, tuple[TimeWindow, int]] = {}
+    # reports share them; with their start and end seconds), reasons and precision labels (by value), sources (by
+    # object). Strings are interned in the order of a plain walk through the incidents and their reports.
+    windows: dict[int, tuple[TimeWindow, int, int, int]] = {}
     reason_ids: dict[str, int] = {}
     precision_ids: dict[tuple[str, float], int] = {}
+    source_numbers: dict[int, tuple[Source, int]] = {}
 
-    def window_id(window: TimeWindow) -> int:
-        found = window_ids.get(id(window))
-        if found is None:
-            found = window_ids[id(window)] = (window, strings(_when(window)))  # keeps the window (and its id) alive
-        return found[1]
+    def window_entry(window: TimeWindow) -> tuple[TimeWindow, int, int, int]:
+        # the entry keeps the window (and so its id) alive while the table lives
+        entry = windows[id(window)] = (
+            window,
+            strings(_when(window)),
+            int(window.start.timestamp()),
+            int(window.end.timestamp()),
+        )
+        return entry
 
+    ids, lats, lons, radii, types, t0s, t1s, titles, places, times, reasons, overrides, precisions, reports = (
+        [] for _ in _COLUMNS
+    )
     for inc in incidents:
-        geo, window, verdict = inc.geocode, inc.time, inc.assessment
+        geo, verdict = inc.geocode, inc.assessment
         ids.append(escape_text(inc.id))
         lats.append(round(geo.lat, 6))
         lons.append(round(geo.lon, 6))
         radii.append(round(geo.radius_m, 1))
         types.append(type_index[inc.event_type])
-        t0s.append(int(window.start.timestamp()))
-        t1s.append(int(window.end.timestamp()))
         titles.append(escape_text(inc.title, max_length=300))
         places.append(strings(escape_text(inc.place, max_length=300)))
-        incident_time = window_id(window)
+        window = windows.get(id(inc.time)) or window_entry(inc.time)
+        t0s.append(window[2])
+        t1s.append(window[3])
+        incident_time = window[1]
         times.append(incident_time)
         reason = reason_ids.get(verdict.reason)
         if reason is None:
             reason = reason_ids[verdict.reason] = strings(escape_text(verdict.reason, max_length=_TEXT_LIMIT))
         reasons.append(reason)
         overrides.append(1 if verdict.overridden else 0)
-        key = (geo.precision.value, geo.radius_m)
+        key = (geo.precision, geo.radius_m)
         precision = precision_ids.get(key)
         if precision is None:
-            precision = precision_ids[key] = strings(escape_text(f"{key[0]}, ±{_distance(geo.radius_m)}"))
+            precision = precision_ids[key] = strings(escape_text(f"{geo.precision.value}, ±{_distance(geo.radius_m)}"))
         precisions.append(precision)
         rows = []
         for located in inc.reports:
-            report = located.report
-            report_time = window_id(located.time)
+            report, source = located.report, located.source
+            number = source_numbers.get(id(source))
+            if number is None:
+                number = source_numbers[id(source)] = (source, source_index[source.id])
+            report_time = (windows.get(id(located.time)) or window_entry(located.time))[1]
             hedges = strings(escape_text(", ".join(report.hedges), max_length=300)) if report.hedges else -1
-            links = _link_list(([report.url] if report.url else []) + list(report.media))
+            url = report.url
             rows.append(
                 [
-                    source_index[located.source.id],
+                    number[1],
                     -1 if report_time == incident_time else report_time,
                     hedges,
                     escape_text(report.summary, max_length=_TEXT_LIMIT),
-                    links,
+                    _link_list([url, *report.media] if url else report.media),
                 ]
             )
         reports.append(rows)
-    return cols
+    columns = (ids, lats, lons, radii, types, t0s, t1s, titles, places, times, reasons, overrides, precisions, reports)
+    return dict(zip(_COLUMNS, columns, strict=True))
 
 
 @gc_paused()

@@ -99,13 +99,21 @@ def test_safe_url_is_unchanged_on_known_cases(url: str):
 
 _URL_PARTS = st.sampled_from(["http", "https", "HTTP", "hTtPs", "ftp", "javascript", "httpſ", "", "http:", "h"])
 _HOSTS = st.text(alphabet="abcXYZ019.-_:@[]\u212aſé", max_size=12)
-_TAILS = st.text(alphabet="/?#abc<>\"'{}$`\\ %&=\u2028\u202e\t", max_size=12)
+_TAILS = st.text(alphabet="/?#abc<>\"'{}$`\\ %&=\u2028\u202e\t\x00\x85\u00a0\u00ad\u200b\u2066\u3000\ufeffé:", max_size=12)
 
 
 @settings(max_examples=400, deadline=None)
 @given(_URL_PARTS, st.sampled_from(["://", ":/", ":", "//", ":///"]), _HOSTS, _TAILS)
 def test_safe_url_matches_urlsplit(scheme: str, sep: str, host: str, tail: str):
     url = scheme + sep + host + tail
+    assert safe_url(url) == plain_safe_url(url)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(["http://", "https://", "HTTPS://", "http://\u212a"]), st.sampled_from(["x.org", "a-b.c0m:80"]),
+       st.sampled_from(["/", "?", "#", ""]), st.text(max_size=20))
+def test_clean_url_shortcut_matches_urlsplit(scheme: str, host: str, sep: str, tail: str):
+    url = scheme + host + sep + tail
     assert safe_url(url) == plain_safe_url(url)
 
 
