@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -242,11 +243,22 @@ def test_streamed_geojson_is_byte_identical_to_the_plain_writer(
     import maps.export.geojson as geojson
 
     monkeypatch.setattr(geojson, "CHUNK", 7)  # many chunks even for small events
+    monkeypatch.setattr(geojson, "WRITEBACK", 4096)  # and early writeback of what was written so far
+    advised: list[tuple[int, int]] = []
+    real_fadvise = os.posix_fadvise
+
+    def fadvise(fd: int, offset: int, length: int, advice: int) -> None:
+        advised.append((offset, length))
+        real_fadvise(fd, offset, length, advice)
+
+    monkeypatch.setattr(geojson.os, "posix_fadvise", fadvise)
     mapped = events[name]
     written = write_geojson(mapped, tmp_path / "out.geojson", polygons=True, reports=True)
     expected = _plain_geojson(mapped, tmp_path / "out.geojson", polygons=True, reports=True)
     assert {p.name: p.read_bytes() for p in written} == expected
     assert not list(tmp_path.glob(".*.tmp"))
+    if sum(len(b) for b in expected.values()) > 3 * 4096:
+        assert advised and all(length >= 4096 for _, length in advised)
 
 
 def test_empty_event_exports_an_empty_collection(tmp_path: Path):

@@ -33,6 +33,7 @@ __all__ = ["write_geojson", "feature_collection", "sibling", "round_coords", "CH
 
 DECIMALS = 6
 CHUNK = 1024  # features serialised per orjson call
+WRITEBACK = 64 << 20  # bytes after which the writer asks the kernel to start writing them out
 _SORTED = orjson.OPT_SORT_KEYS
 
 
@@ -88,12 +89,23 @@ def _stream(
     with atomic_path(path) as tmp, gc_paused():
         try:
             with open(tmp, "wb") as fh, ThreadPoolExecutor(max_workers=1, thread_name_prefix="geojson") as pool:
-                pending: deque[Future[int]] = deque()
+                pending: deque[Future[None]] = deque()
+                flushed = [0]
+
+                def write_out(data: bytes) -> None:
+                    fh.write(data)
+                    # Start writing big files out as they grow (without waiting), so the final fsync is short
+                    # and gigabytes of dirty pages do not pile up; clean pages already written are dropped.
+                    end = fh.tell()
+                    if end - flushed[0] >= WRITEBACK and hasattr(os, "posix_fadvise"):
+                        fh.flush()
+                        os.posix_fadvise(fh.fileno(), flushed[0], end - flushed[0], os.POSIX_FADV_DONTNEED)
+                        flushed[0] = end
 
                 def write(data: bytes) -> None:
                     while len(pending) >= 2:  # at most two chunks in flight: memory stays bounded
                         pending.popleft().result()
-                    pending.append(pool.submit(fh.write, data))
+                    pending.append(pool.submit(write_out, data))
 
                 write(head + b'"features":[')
                 first = True
