@@ -70,3 +70,11 @@ def test_place_strings_mix_repeats_and_distinct_names():
     assert len(strings) == 2_000 and 50 < len(set(strings)) <= 300
     assert strings == bench_geocode.place_strings(2_000, 300)
     assert any(s.startswith("near ") for s in strings) and any(", Venezuela" in s for s in strings)
+
+
+def test_export_floor_runs_every_step(capsys: pytest.CaptureFixture[str]):
+    from benchmarks import export_floor
+
+    assert export_floor.main(["--size", "40"]) == 0
+    printed = capsys.readouterr().out
+    assert [line.split()[0] for line in printed.splitlines()] == ["read", "lean", "export"]
