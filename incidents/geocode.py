@@ -46,14 +46,28 @@ class PlaceResolver:
             backends if backends is not None else (bundled_gazetteer(), world_backend(), GeoNamesBackend())
         )
         self._world = next((b for b in self.backends if isinstance(b, WorldBackend)), None)
-        self._memo: dict[tuple[str, str | None, str | None, PlaceRole], Geocode] = {}
+        self._memo: dict[tuple[str, str | None, str | None, PlaceRole], Geocode | PlaceNotFound] = {}
         self._anchors: dict[tuple[str, str], tuple[float, float] | None] = {}
 
     def resolve(self, text: str, context: GeoContext, *, role: PlaceRole = PlaceRole.location) -> Geocode:
-        """The location of `text` in `context`; PlaceNotFound (with the reason) when no backend matches."""
+        """The location of `text` in `context`; PlaceNotFound (with the reason) when no backend matches.
+
+        Answers are remembered for the resolver's life, "not found" included (a place named again and again that
+        no table knows costs one search); a failing service is not remembered.
+        """
         memo_key = (text, context.country, context.city, role)
-        if memo_key in self._memo:
-            return self._memo[memo_key]
+        found = self._memo.get(memo_key)
+        if found is None:
+            try:
+                found = self._resolve(text, context, role)
+            except PlaceNotFound as exc:
+                found = exc
+            self._memo[memo_key] = found
+        if isinstance(found, PlaceNotFound):
+            raise PlaceNotFound(*found.args)
+        return found
+
+    def _resolve(self, text: str, context: GeoContext, role: PlaceRole) -> Geocode:
         phrase = parse_place_phrase(text)
         if not phrase.core:
             raise PlaceNotFound(f"no place name in {text!r}")
@@ -76,7 +90,7 @@ class PlaceResolver:
             where = f" in {scoped.country}" if scoped.country else ""
             names = ", ".join(b.name for b in self.backends)
             raise PlaceNotFound(f"no match for {phrase.core!r}{where} (searched: {names})")
-        result = Geocode(
+        return Geocode(
             lat=candidate.lat,
             lon=candidate.lon,
             radius_m=round(widen_radius(candidate.radius_m, phrase.qualifier, role), 1),
@@ -88,8 +102,6 @@ class PlaceResolver:
             matched_text=matched,
             score=candidate.score,
         )
-        self._memo[memo_key] = result
-        return result
 
     def _first_match(
         self, core: str, context: GeoContext, text: str, within: PlaceCandidate | None = None

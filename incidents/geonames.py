@@ -26,7 +26,8 @@ from .backends import PlaceCandidate
 from .models import GazetteerRef, GeoContext, Precision
 from .names import closest_name, normalise
 
-__all__ = ["GeoNamesIndex", "GeoNamesBackend", "Texts", "cache_dir", "geonames_index", "city_radius_m", "haversine_km"]
+__all__ = ["GeoNamesIndex", "GeoNamesBackend", "Texts", "cache_dir", "geonames_index", "city_radius_m", "haversine_km",
+           "great_circle_km"]
 
 ALTERNATE_NAME_PENALTY = 5
 NEAR_KM = 50.0
@@ -34,6 +35,7 @@ NEAR_KM = 50.0
 OFF_CONTEXT_FACTOR = 0.6
 # With an event country, places abroad are taken only when this big (Moscow in a Caracas event, not Kent, WA)
 FOREIGN_MIN_POPULATION = 250_000
+ROWS_MEMO = 65_536  # name keys whose rows are remembered
 FORMAT = 3
 
 
@@ -119,8 +121,13 @@ class GeoNamesIndex:
         codes = self.country_codes
         return [codes[i] for i in self.country_ids.tolist()]
 
+    @cached_property
+    def _rows_memo(self) -> dict[str, tuple[int, ...]]:
+        """rows() answers already given (not pickled; bounded by ROWS_MEMO)."""
+        return {}
+
     def __getstate__(self) -> dict[str, object]:
-        return {k: v for k, v in self.__dict__.items() if k != "country"}
+        return {k: v for k, v in self.__dict__.items() if k not in ("country", "_rows_memo")}
 
     def _find(self, key: str) -> int:
         """The position of `key` in `keys`, or -1."""
@@ -137,10 +144,15 @@ class GeoNamesIndex:
 
     def rows(self, key: str) -> tuple[int, ...]:
         """Rows whose name or alternate name normalises to `key`."""
-        k = self._find(key)
-        if k < 0:
-            return ()
-        return tuple(self.key_rows[self.key_starts[k] : self.key_starts[k + 1]])
+        memo = self._rows_memo
+        found = memo.get(key)
+        if found is None:
+            k = self._find(key)
+            found = () if k < 0 else tuple(self.key_rows[self.key_starts[k] : self.key_starts[k + 1]])
+            if len(memo) >= ROWS_MEMO:
+                memo.clear()
+            memo[key] = found
+        return found
 
     def keys_in_country(self, country: str) -> list[str]:
         """Every normalised name with at least one row in `country`, sorted."""
@@ -245,6 +257,13 @@ def haversine_km(lat1: float, lon1: float, lat2: np.ndarray, lon2: np.ndarray) -
     return 6371.0088 * 2 * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
 
 
+def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance between two points in km (haversine_km for one pair, without numpy's per-call cost)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 6371.0088 * 2 * math.asin(math.sqrt(min(max(a, 0.0), 1.0)))
+
+
 class GeoNamesBackend:
     """Cities (≥ 500 people) and countries; the event's country and city decide between homonyms."""
 
@@ -253,6 +272,7 @@ class GeoNamesBackend:
     def __init__(self, index: GeoNamesIndex | None = None) -> None:
         self._index = index
         self._country_keys: dict[str, tuple[str, ...]] = {}
+        self._anchors: dict[tuple[str, str | None], tuple[float, float] | None] = {}
 
     @property
     def index(self) -> GeoNamesIndex:
@@ -284,25 +304,23 @@ class GeoNamesBackend:
         if not rows:
             return []
         idx = self.index
-        arr = np.fromiter(rows, dtype=np.int64)
-        in_country = np.array([idx.country[r] == context.country for r in rows]) if context.country else None
+        country, population_of, lat, lon, n_cities = idx.country, idx.population, idx.lat, idx.lon, idx.n_cities
         anchor = self._anchor(context)
-        dist = haversine_km(anchor[0], anchor[1], idx.lat[arr], idx.lon[arr]) if anchor else np.zeros(len(arr))
-        is_country = arr >= idx.n_cities
         keys = []
-        for i, row in enumerate(arr):
-            off = 0 if in_country is None or in_country[i] else 1
-            if off and not is_country[i] and int(idx.population[row]) < FOREIGN_MIN_POPULATION:
+        for row in rows:  # a handful of rows: plain Python beats numpy's per-call cost here
+            is_country = row >= n_cities
+            off = 1 if context.country and country[row] != context.country else 0
+            population = int(population_of[row])
+            if off and not is_country and population < FOREIGN_MIN_POPULATION:
                 continue  # a small namesake abroad is not what a report in this country means ("Juma" is not Yuma)
             # a place whose own name this is beats a bigger one that only has it as an alternate name (Santa Ana,
             # California over Taguig, once called Santa Ana) unless the other is five times bigger
-            population = int(idx.population[row])
             if score == 1.0 and normalise(idx.names[row]) != key:
                 population //= ALTERNATE_NAME_PENALTY
             # near the event's city the nearest namesake wins; farther away, all are "elsewhere" and size decides
             # (Washington in a Seattle event is D.C., not the small Washington, Utah that happens to be closer)
-            near = round(min(float(dist[i]), NEAR_KM), 1)
-            keys.append((off, 0 if is_country[i] else 1, near, -population, row))
+            dist = great_circle_km(anchor[0], anchor[1], float(lat[row]), float(lon[row])) if anchor else 0.0
+            keys.append((off, 0 if is_country else 1, round(min(dist, NEAR_KM), 1), -population, row))
         out = []
         for *_, row in sorted(keys):
             off_context = context.country is not None and idx.country[row] != context.country
@@ -323,10 +341,16 @@ class GeoNamesBackend:
     def _anchor(self, context: GeoContext) -> tuple[float, float] | None:
         if not context.city:
             return None
+        key = (context.city, context.country)
+        if key not in self._anchors:
+            self._anchors[key] = self._find_anchor(context.city, context.country)
+        return self._anchors[key]
+
+    def _find_anchor(self, city: str, country: str | None) -> tuple[float, float] | None:
         idx = self.index
-        rows = [r for r in idx.rows(normalise(context.city)) if r < idx.n_cities]
-        if context.country:
-            rows = [r for r in rows if idx.country[r] == context.country] or rows
+        rows = [r for r in idx.rows(normalise(city)) if r < idx.n_cities]
+        if country:
+            rows = [r for r in rows if idx.country[r] == country] or rows
         if not rows:
             return None
         best = max(rows, key=lambda r: int(idx.population[r]))

@@ -34,7 +34,7 @@ import yaml
 
 from .atomic import write_atomic
 from .backends import PlaceCandidate
-from .geonames import cache_dir, haversine_km
+from .geonames import cache_dir, great_circle_km, haversine_km
 from .models import GazetteerRef, GeoContext, Precision
 from .names import normalise
 
@@ -208,7 +208,7 @@ class _Builder:
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Great-circle distance between two points, in km."""
-    return float(haversine_km(lat1, lon1, np.array([lat2]), np.array([lon2]))[0])
+    return great_circle_km(lat1, lon1, lat2, lon2)
 
 
 def _extent_centre(lats: np.ndarray, lons: np.ndarray) -> tuple[float, float]:

@@ -213,3 +213,73 @@ def test_exonyms_and_small_foreign_namesakes():
     assert juma is None or juma.lon > 0  # never Yuma, Arizona for a report from Libya
     moscow = resolver.resolve("Moscow", GeoContext(country="VE", city="Caracas"))
     assert abs(moscow.lat - 55.75) < 0.3  # a big city abroad is still found
+
+
+class _Counting:
+    """A backend that knows one place, counts its lookups and can fail like a service."""
+
+    name = "counting"
+
+    def __init__(self, fail_first: bool = False) -> None:
+        self.calls = 0
+        self.fail_first = fail_first
+
+    def lookup(self, name, context):
+        from incidents.backends import PlaceCandidate
+        from incidents.errors import GeocoderServiceError
+        from incidents.models import GazetteerRef
+
+        self.calls += 1
+        if self.fail_first and self.calls == 1:
+            raise GeocoderServiceError("service down")
+        if name.lower() != "known":
+            return []
+        entry = GazetteerRef(id="k", name="Known", source="counting")
+        return [PlaceCandidate(lat=1.0, lon=2.0, radius_m=500.0, precision=Precision.city, entry=entry, score=1.0)]
+
+
+def test_a_place_not_found_is_searched_once_and_answered_the_same_again():
+    backend = _Counting()
+    resolver = PlaceResolver([backend])
+    messages = []
+    for _ in range(3):
+        with pytest.raises(PlaceNotFound) as caught:
+            resolver.resolve("nowhere at all", GeoContext(country="VE"))
+        messages.append(str(caught.value))
+    assert backend.calls == 1 and len(set(messages)) == 1 and "nowhere at all" in messages[0]
+    assert resolver.resolve("known", GeoContext(country="VE")).lat == 1.0
+
+
+def test_a_failing_service_is_asked_again():
+    from incidents.errors import GeocoderServiceError
+
+    backend = _Counting(fail_first=True)
+    resolver = PlaceResolver([backend])
+    with pytest.raises(GeocoderServiceError):
+        resolver.resolve("known", GeoContext(country="VE"))
+    assert resolver.resolve("known", GeoContext(country="VE")).lon == 2.0 and backend.calls == 2
+
+
+def test_great_circle_km_is_the_haversine_of_one_pair():
+    import numpy as np
+
+    from incidents.geonames import great_circle_km, haversine_km
+
+    rng = np.random.default_rng(3)
+    for lat1, lon1, lat2, lon2 in zip(*(rng.uniform(-90, 90, 200), rng.uniform(-180, 180, 200),
+                                        rng.uniform(-90, 90, 200), rng.uniform(-180, 180, 200)), strict=True):
+        expected = float(haversine_km(lat1, lon1, np.array([lat2]), np.array([lon2]))[0])
+        assert great_circle_km(lat1, lon1, lat2, lon2) == pytest.approx(expected, rel=1e-12, abs=1e-9)
+    assert great_circle_km(10.5, -66.9, 10.5, -66.9) == 0.0
+    assert great_circle_km(0.0, 0.0, 0.0, 180.0) == pytest.approx(20015.1, abs=0.1)
+
+
+def test_remembered_rows_are_the_rows(monkeypatch: pytest.MonkeyPatch):
+    import incidents.geonames as geonames
+
+    index = geonames.geonames_index()
+    keys = ["caracas", "maracay", "valencia", "no such place", "caracas"]
+    fresh = [index.rows(k) for k in keys]
+    index._rows_memo.clear()
+    monkeypatch.setattr(geonames, "ROWS_MEMO", 2)  # the memo is emptied every two keys
+    assert [index.rows(k) for k in keys] == fresh and len(index._rows_memo) <= 2
