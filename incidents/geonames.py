@@ -35,7 +35,7 @@ NEAR_KM = 50.0
 OFF_CONTEXT_FACTOR = 0.6
 # With an event country, places abroad are taken only when this big (Moscow in a Caracas event, not Kent, WA)
 FOREIGN_MIN_POPULATION = 250_000
-ROWS_MEMO = 65_536  # name keys whose rows are remembered
+ROWS_MEMO = 16_384  # name keys whose rows are remembered
 FORMAT = 3
 
 

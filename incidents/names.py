@@ -12,7 +12,7 @@ __all__ = ["normalise", "max_edits", "closest_name"]
 _PUNCT = re.compile(r"[\s\-‐-―_.,;:!?¡¿'\"“”‘’()\[\]/]+")
 
 
-@lru_cache(maxsize=131_072)  # every backend normalises the same phrase, and place names repeat
+@lru_cache(maxsize=16_384)  # every backend normalises the same phrase, and place names repeat
 def normalise(name: str) -> str:
     """A lookup key: lower case, accents stripped, punctuation turned into single spaces."""
     decomposed = unicodedata.normalize("NFKD", name.casefold())
