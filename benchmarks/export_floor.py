@@ -40,8 +40,21 @@ _ENTRY = attrgetter("id", "name", "source")
 _VERDICT = attrgetter("status", "reason", "overridden", "independent_sources", "has_media", "hedges")
 _LOCATED = attrgetter("report", "geocode", "source", "time")
 _REPORT = attrgetter(
-    "id", "summary", "where", "url", "media", "hedges", "lat", "lon", "radius_m", "precision", "place_role",
-    "event_type", "override", "span", "when",
+    "id",
+    "summary",
+    "where",
+    "url",
+    "media",
+    "hedges",
+    "lat",
+    "lon",
+    "radius_m",
+    "precision",
+    "place_role",
+    "event_type",
+    "override",
+    "span",
+    "when",
 )
 
 

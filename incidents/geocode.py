@@ -14,7 +14,7 @@ from .names import normalise
 from .qualifiers import parse_place_phrase, widen_radius
 from .world import WorldBackend, distance_km, is_uncapitalised_code, world_backend
 
-__all__ = ["PlaceResolver", "default_resolver", "locate", "DEFAULT_RADIUS_M"]
+__all__ = ["PlaceResolver", "default_resolver", "locate", "DEFAULT_RADIUS_M", "MEMO_LIMIT"]
 
 # Radius used when a report gives lat/lon with a precision but no radius.
 DEFAULT_RADIUS_M: dict[Precision, float] = {
@@ -31,6 +31,7 @@ LOCAL_HOMONYM_KM = 50.0
 # An unknown name placed in the known place after its comma ("Dahieh, Beirut") keeps this share of that match's score
 ENCLOSING_FACTOR = 0.8
 _LOCAL = (Precision.landmark, Precision.district, Precision.city)
+MEMO_LIMIT = 200_000  # place texts a resolver remembers before it starts again
 
 
 class PlaceResolver:
@@ -52,8 +53,8 @@ class PlaceResolver:
     def resolve(self, text: str, context: GeoContext, *, role: PlaceRole = PlaceRole.location) -> Geocode:
         """The location of `text` in `context`; PlaceNotFound (with the reason) when no backend matches.
 
-        Answers are remembered for the resolver's life, "not found" included (a place named again and again that
-        no table knows costs one search); a failing service is not remembered.
+        Answers are remembered (up to MEMO_LIMIT texts, then forgotten together), "not found" included: a place
+        named again and again that no table knows costs one search. A failing service is not remembered.
         """
         memo_key = (text, context.country, context.city, role)
         found = self._memo.get(memo_key)
@@ -61,7 +62,9 @@ class PlaceResolver:
             try:
                 found = self._resolve(text, context, role)
             except PlaceNotFound as exc:
-                found = exc
+                found = PlaceNotFound(*exc.args)  # a fresh one: the caught one's traceback holds frames (and us)
+            if len(self._memo) >= MEMO_LIMIT:
+                self._memo.clear()
             self._memo[memo_key] = found
         if isinstance(found, PlaceNotFound):
             raise PlaceNotFound(*found.args)

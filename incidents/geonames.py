@@ -26,8 +26,16 @@ from .backends import PlaceCandidate
 from .models import GazetteerRef, GeoContext, Precision
 from .names import closest_name, normalise
 
-__all__ = ["GeoNamesIndex", "GeoNamesBackend", "Texts", "cache_dir", "geonames_index", "city_radius_m", "haversine_km",
-           "great_circle_km"]
+__all__ = [
+    "GeoNamesIndex",
+    "GeoNamesBackend",
+    "Texts",
+    "cache_dir",
+    "geonames_index",
+    "city_radius_m",
+    "haversine_km",
+    "great_circle_km",
+]
 
 ALTERNATE_NAME_PENALTY = 5
 NEAR_KM = 50.0

@@ -47,9 +47,7 @@ def escape_text(value: object, *, max_length: int | None = None) -> str:
     return _SPECIAL.sub(lambda m: _ENTITIES[m.group(0)], text) if dirty else text
 
 
-_URL_UNSAFE_CHARS = (
-    r"\s\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb"
-)
+_URL_UNSAFE_CHARS = r"\s\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb"
 _URL_UNSAFE = re.compile(f"[{_URL_UNSAFE_CHARS}]")
 # The common shape, http(s)://host[:port][/?#...] with an ASCII host name: urlsplit would accept it (scheme http(s),
 # a non-empty hostname), so it is accepted without the (slow) split; anything else is split as before.
@@ -64,7 +62,7 @@ _CLEAN_HTTP = re.compile(
 def safe_url(url: object) -> str | None:
     """The URL escaped for an href if it is http(s) with a host, else None."""
     if isinstance(url, str) and len(url) <= 4000 and _CLEAN_HTTP.fullmatch(url):
-        return url
+        return str(url)  # a plain str, as the escaping path returns
     return _checked_url(url)
 
 

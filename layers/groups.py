@@ -75,9 +75,7 @@ def _when(window: TimeWindow) -> str:
 
 def _link_list(urls: list[str]) -> list[list]:
     """[escaped text, 1 if it may be a link (http/https) else 0] per URL; the browser links only the first kind."""
-    return [
-        [href, 1] if (href := safe_url(url)) is not None else [escape_text(url, max_length=200), 0] for url in urls
-    ]
+    return [[href, 1] if (href := safe_url(url)) is not None else [escape_text(url, max_length=200), 0] for url in urls]
 
 
 def _distance(metres: float) -> str:

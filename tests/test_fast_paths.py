@@ -100,7 +100,9 @@ def test_safe_url_is_unchanged_on_known_cases(url: str):
 
 _URL_PARTS = st.sampled_from(["http", "https", "HTTP", "hTtPs", "ftp", "javascript", "httpſ", "", "http:", "h"])
 _HOSTS = st.text(alphabet="abcXYZ019.-_:@[]\u212aſé", max_size=12)
-_TAILS = st.text(alphabet="/?#abc<>\"'{}$`\\ %&=\u2028\u202e\t\x00\x85\u00a0\u00ad\u200b\u2066\u3000\ufeffé:", max_size=12)
+_TAILS = st.text(
+    alphabet="/?#abc<>\"'{}$`\\ %&=\u2028\u202e\t\x00\x85\u00a0\u00ad\u200b\u2066\u3000\ufeffé:", max_size=12
+)
 
 
 @settings(max_examples=400, deadline=None)
@@ -111,8 +113,12 @@ def test_safe_url_matches_urlsplit(scheme: str, sep: str, host: str, tail: str):
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.sampled_from(["http://", "https://", "HTTPS://", "http://\u212a"]), st.sampled_from(["x.org", "a-b.c0m:80"]),
-       st.sampled_from(["/", "?", "#", ""]), st.text(max_size=20))
+@given(
+    st.sampled_from(["http://", "https://", "HTTPS://", "http://\u212a"]),
+    st.sampled_from(["x.org", "a-b.c0m:80"]),
+    st.sampled_from(["/", "?", "#", ""]),
+    st.text(max_size=20),
+)
 def test_clean_url_shortcut_matches_urlsplit(scheme: str, host: str, sep: str, tail: str):
     url = scheme + host + sep + tail
     assert safe_url(url) == plain_safe_url(url)
@@ -259,6 +265,18 @@ def test_streamed_geojson_is_byte_identical_to_the_plain_writer(
     assert not list(tmp_path.glob(".*.tmp"))
     if sum(len(b) for b in expected.values()) > 3 * 4096:
         assert advised and all(length >= 4096 for _, length in advised)
+
+
+def test_writeback_advice_refused_changes_nothing(events, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    import maps.export.geojson as geojson
+
+    def refuse(*_: object) -> None:
+        raise OSError(22, "Invalid argument")
+
+    monkeypatch.setattr(geojson, "WRITEBACK", 1024)
+    monkeypatch.setattr(geojson.os, "posix_fadvise", refuse)
+    [path] = write_geojson(events["synthetic"], tmp_path / "out.geojson")
+    assert path.read_bytes() == _plain_geojson(events["synthetic"], path, False, False)["out.geojson"]
 
 
 def test_empty_event_exports_an_empty_collection(tmp_path: Path):

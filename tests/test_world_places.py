@@ -179,8 +179,12 @@ def test_an_ambiguous_trailing_name_follows_the_place_before_it():
 
 @pytest.mark.parametrize(
     ("text", "lat", "lon"),
-    [("Springfield, Illinois", 39.80, -89.64), ("Portland, Maine", 43.66, -70.26), ("Columbus, Georgia", 32.46, -84.99),
-     ("Athens, Ohio", 39.33, -82.10)],
+    [
+        ("Springfield, Illinois", 39.80, -89.64),
+        ("Portland, Maine", 43.66, -70.26),
+        ("Columbus, Georgia", 32.46, -84.99),
+        ("Athens, Ohio", 39.33, -82.10),
+    ],
 )
 def test_a_trailing_state_keeps_the_place_inside_it(text: str, lat: float, lon: float):
     from incidents.geocode import default_resolver
@@ -248,6 +252,20 @@ def test_a_place_not_found_is_searched_once_and_answered_the_same_again():
         messages.append(str(caught.value))
     assert backend.calls == 1 and len(set(messages)) == 1 and "nowhere at all" in messages[0]
     assert resolver.resolve("known", GeoContext(country="VE")).lat == 1.0
+    remembered = [v for v in resolver._memo.values() if isinstance(v, PlaceNotFound)]
+    assert remembered and all(v.__traceback__ is None for v in remembered)  # no frames kept alive
+
+
+def test_the_memo_is_bounded(monkeypatch: pytest.MonkeyPatch):
+    import incidents.geocode as geocode
+
+    monkeypatch.setattr(geocode, "MEMO_LIMIT", 3)
+    backend = _Counting()
+    resolver = PlaceResolver([backend])
+    for n in range(10):
+        with pytest.raises(PlaceNotFound):
+            resolver.resolve(f"nowhere {n}", GeoContext(country="VE"))
+    assert len(resolver._memo) <= 3 and backend.calls == 10
 
 
 def test_a_failing_service_is_asked_again():
@@ -266,9 +284,17 @@ def test_great_circle_km_is_the_haversine_of_one_pair():
     from incidents.geonames import great_circle_km, haversine_km
 
     rng = np.random.default_rng(3)
-    for lat1, lon1, lat2, lon2 in zip(*(rng.uniform(-90, 90, 200), rng.uniform(-180, 180, 200),
-                                        rng.uniform(-90, 90, 200), rng.uniform(-180, 180, 200)), strict=True):
+    for lat1, lon1, lat2, lon2 in zip(
+        *(
+            rng.uniform(-90, 90, 200),
+            rng.uniform(-180, 180, 200),
+            rng.uniform(-90, 90, 200),
+            rng.uniform(-180, 180, 200),
+        ),
+        strict=True,
+    ):
         expected = float(haversine_km(lat1, lon1, np.array([lat2]), np.array([lon2]))[0])
+        # equal to 1e-12 (numpy's vectorised sin/cos may differ from libm's in the last bit)
         assert great_circle_km(lat1, lon1, lat2, lon2) == pytest.approx(expected, rel=1e-12, abs=1e-9)
     assert great_circle_km(10.5, -66.9, 10.5, -66.9) == 0.0
     assert great_circle_km(0.0, 0.0, 0.0, 180.0) == pytest.approx(20015.1, abs=0.1)

@@ -68,6 +68,22 @@ def feature_collection(
     return collection
 
 
+def _write_back(fd: int, written: list[int]) -> None:
+    """Ask the kernel to start writing out what was written since the last call, and to drop what the call before
+    asked for (written out by now): a big file neither piles up dirty pages nor leaves a long final fsync.
+
+    `written` is [bytes written, start of the previous advised range, end of it]; advice is advice, so a platform
+    without posix_fadvise, or one that refuses it, changes nothing.
+    """
+    total, start, end = written
+    if hasattr(os, "posix_fadvise"):
+        try:
+            os.posix_fadvise(fd, start, total - start, os.POSIX_FADV_DONTNEED)
+        except OSError:
+            pass
+    written[1], written[2] = end, total
+
+
 def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -90,17 +106,14 @@ def _stream(
         try:
             with open(tmp, "wb") as fh, ThreadPoolExecutor(max_workers=1, thread_name_prefix="geojson") as pool:
                 pending: deque[Future[None]] = deque()
-                flushed = [0]
+                written = [0, 0, 0]  # bytes written; where the last advised range starts; where it ends
 
                 def write_out(data: bytes) -> None:
                     fh.write(data)
-                    # Start writing big files out as they grow (without waiting), so the final fsync is short
-                    # and gigabytes of dirty pages do not pile up; clean pages already written are dropped.
-                    end = fh.tell()
-                    if end - flushed[0] >= WRITEBACK and hasattr(os, "posix_fadvise"):
+                    written[0] += len(data)
+                    if written[0] - written[2] >= WRITEBACK:
                         fh.flush()
-                        os.posix_fadvise(fh.fileno(), flushed[0], end - flushed[0], os.POSIX_FADV_DONTNEED)
-                        flushed[0] = end
+                        _write_back(fh.fileno(), written)
 
                 def write(data: bytes) -> None:
                     while len(pending) >= 2:  # at most two chunks in flight: memory stays bounded
