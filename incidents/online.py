@@ -1,7 +1,8 @@
 """Opt-in online geocoding: OpenStreetMap's Nominatim and Komoot's Photon, through geopy.
 
 Asked only when the offline backends (bundled gazetteer, GeoNames) find nothing. Every request carries an identifying
-user agent ($INCIDENT_MAP_USER_AGENT overrides it), at most one request per second goes to each service, answers
+user agent ($INCIDENT_MAP_USER_AGENT overrides it), at most one request per second goes to each service (between all
+the runs on one machine: they share a slot file beside the cache), answers
 (including "nothing found") are cached under <cache_dir>/online/<service>.json, and a failed request is retried up to
 3 times with exponential backoff that honours Retry-After. A failure raises a GeocoderServiceError subclass naming
 the service and the place; no match returns [].
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import time
 from collections.abc import Callable
 from functools import cache
@@ -44,6 +46,7 @@ __all__ = [
     "online_backend",
     "user_agent",
     "online_cache_path",
+    "online_slot_path",
 ]
 
 SERVICES = ("nominatim", "photon")
@@ -78,6 +81,11 @@ def user_agent() -> str:
 def online_cache_path(service: str) -> Path:
     """Where the answers of `service` are cached: <cache_dir>/online/<service>.json."""
     return cache_dir() / "online" / f"{service}.json"
+
+
+def online_slot_path(service: str, domain: str) -> Path:
+    """Where processes share the next free request slot for `service` at `domain`: <cache_dir>/online/*.slot."""
+    return cache_dir() / "online" / f"{service}-{re.sub(r'[^A-Za-z0-9.-]', '_', domain)}.slot"
 
 
 def _split_url(url: str, source: str) -> tuple[str, str]:
@@ -119,7 +127,9 @@ class OnlineBackend:
         self.user_agent = agent or user_agent()
         self.timeout = float(timeout)
         self.cache = OnlineCache(cache_path or online_cache_path(self.name), self.name)
-        self.limiter = limiter or shared_limiter(f"{self.name}:{self.domain}")
+        self.limiter = limiter or shared_limiter(
+            f"{self.name}:{self.domain}", slot_file=online_slot_path(self.name, self.domain)
+        )
         self.max_attempts = max(1, int(max_attempts))
         self.backoff_s = float(backoff_s)
         self.max_retry_after_s = float(max_retry_after_s)

@@ -1,7 +1,8 @@
 """A persistent JSON cache of online geocoder answers: one file per service, keyed by (query, country).
 
 Hits never touch the network, and "nothing found" is cached too, so a place is asked for once. The file is rewritten
-atomically after every new answer, merged with what other processes may have written meanwhile.
+atomically after every new answer, merged with what other processes wrote meanwhile; the merge and the rewrite hold
+a lock on `<file>.lock` (incidents.file_lock), so two runs at once do not lose each other's answers.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pydantic import ValidationError
 from .atomic import write_atomic
 from .backends import PlaceCandidate
 from .errors import OutputError
+from .file_lock import locked_file
 
 __all__ = ["OnlineCache", "cache_key"]
 
@@ -52,7 +54,7 @@ class OnlineCache:
     def put(self, query: str, country: str | None, candidates: list[PlaceCandidate]) -> None:
         """Remember the answer for this query and rewrite the cache file (a failed write only costs a re-ask)."""
         rows = [c.model_dump(mode="json") for c in candidates]
-        with self._lock:
+        with self._lock, locked_file(self.path.with_name(self.path.name + ".lock")):
             entries = self._loaded()
             entries.update(self._read())  # keep what another process wrote since we loaded
             entries[cache_key(query, country)] = rows

@@ -1,18 +1,29 @@
-"""A small thread-safe rate limiter: at most one request per interval for each online geocoding service."""
+"""A small rate limiter: at most one request per interval for each online geocoding service.
+
+Threads of one process share a limiter through `shared_limiter`; with a `slot_file`, processes on the same machine
+share the interval too (two runs at once still send one request per second to Nominatim between them): the next
+free slot, in wall-clock seconds, is kept in that file and reserved under a file lock (see incidents.file_lock).
+"""
 
 from __future__ import annotations
 
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 
-__all__ = ["RateLimiter", "shared_limiter"]
+from .file_lock import locked_file
+
+__all__ = ["RateLimiter", "shared_limiter", "STALE_S"]
+
+STALE_S = 300.0
 
 
 class RateLimiter:
     """Spaces calls at least `interval` seconds apart; each caller reserves the next free slot, then sleeps to it.
 
-    `clock` (monotonic seconds) and `sleep` are injectable so tests can run on a fake clock.
+    `clock` (monotonic seconds), `wall_clock` and `sleep` are injectable so tests can run on a fake clock.
+    `last_slot` is the wall-clock time of the last slot reserved.
     """
 
     def __init__(
@@ -21,11 +32,16 @@ class RateLimiter:
         *,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
+        slot_file: Path | None = None,
+        wall_clock: Callable[[], float] = time.time,
     ) -> None:
         if interval < 0:
             raise ValueError("interval must be >= 0")
         self.interval = float(interval)
+        self.slot_file = Path(slot_file) if slot_file is not None else None
+        self.last_slot: float | None = None
         self._clock = clock
+        self._wall_clock = wall_clock
         self._sleep = sleep
         self._lock = threading.Lock()
         self._next_free: float | None = None
@@ -34,11 +50,37 @@ class RateLimiter:
         """Block until a request may be sent; returns the seconds waited (0 when the slot was free)."""
         with self._lock:
             now = self._clock()
-            slot = now if self._next_free is None else max(now, self._next_free)
-            self._next_free = slot + self.interval
-        delay = slot - now
+            delay = 0.0 if self._next_free is None else max(0.0, self._next_free - now)
+            if self.slot_file is not None:
+                delay = self._reserve_shared(delay)
+            else:
+                self.last_slot = self._wall_clock() + delay
+            self._next_free = now + delay + self.interval
         if delay > 0:
             self._sleep(delay)
+        return delay
+
+    def _reserve_shared(self, delay: float) -> float:
+        """The delay before this process's slot, also past every other process's reservation in `slot_file`."""
+        assert self.slot_file is not None
+        with locked_file(self.slot_file) as fh:
+            wall = self._wall_clock()
+            if fh is not None:
+                try:
+                    shared = float(fh.read().decode("ascii").strip() or "nan")
+                except (OSError, ValueError, UnicodeDecodeError):
+                    shared = float("nan")
+                # a slot more than STALE_S ahead is not honoured (a clock set back, a stray file)
+                if wall <= shared <= wall + max(STALE_S, self.interval):
+                    delay = max(delay, shared - wall)
+                try:
+                    fh.seek(0)
+                    fh.truncate()
+                    fh.write(f"{wall + delay + self.interval:.6f}\n".encode("ascii"))
+                    fh.flush()
+                except OSError:
+                    pass  # the others cannot see this reservation: at worst two requests come close together
+            self.last_slot = wall + delay
         return delay
 
 
@@ -46,9 +88,12 @@ _SHARED: dict[str, RateLimiter] = {}
 _SHARED_LOCK = threading.Lock()
 
 
-def shared_limiter(key: str, interval: float = 1.0) -> RateLimiter:
-    """The process-wide limiter for one service (`key` names the service and its host), created on first use."""
+def shared_limiter(key: str, interval: float = 1.0, slot_file: Path | None = None) -> RateLimiter:
+    """The process-wide limiter for one service (`key` names the service and its host), created on first use.
+
+    `slot_file` (used when the limiter is created) shares its slots with other processes.
+    """
     with _SHARED_LOCK:
         if key not in _SHARED:
-            _SHARED[key] = RateLimiter(interval)
+            _SHARED[key] = RateLimiter(interval, slot_file=slot_file)
         return _SHARED[key]
