@@ -143,11 +143,23 @@ def _hour(day: date, hour: int, zone: ZoneInfo) -> datetime:
 _MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
+_NUMERIC_LABELS: dict[str, str] = {}  # "-04" -> "UTC-04:00": a numeric abbreviation stands for one offset
+
+
 def _label(moment: datetime) -> str:
     """The zone's abbreviation ("CET"), else its offset ("UTC-04:00")."""
     name = moment.tzname()
     if name and name[0] not in "+-":
         return name
+    if name:
+        found = _NUMERIC_LABELS.get(name)
+        if found is None:
+            found = _NUMERIC_LABELS[name] = _offset_label(moment)
+        return found
+    return _offset_label(moment)
+
+
+def _offset_label(moment: datetime) -> str:
     offset = moment.utcoffset()
     if offset is None:
         return "UTC"

@@ -128,3 +128,17 @@ def test_an_instant_and_a_same_day_interval_display() -> None:
     assert format_window(instant) == "5 Jan 2026 23:30 UTC-04:00"
     short = _resolve({"start": "2026-01-05T20:00", "end": "2026-01-05T22:00"}, "Europe/London")
     assert format_window(short) == "5 Jan 2026 20:00–22:00 GMT"
+
+
+def test_numeric_zone_labels_are_remembered_per_abbreviation():
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from incidents.timewindow import _label
+
+    caracas, kolkata, kathmandu = ZoneInfo("America/Caracas"), ZoneInfo("Asia/Kolkata"), ZoneInfo("Asia/Kathmandu")
+    moment = datetime(2026, 1, 6, 3, 0, tzinfo=UTC)
+    labels = [_label(moment.astimezone(z)) for z in (caracas, kolkata, kathmandu, caracas)]
+    assert labels == ["UTC-04:00", "IST", "UTC+05:45", "UTC-04:00"]
+    # Caracas kept -04:30 from 2007 to 2016: a different abbreviation, so a different label
+    assert _label(datetime(2010, 6, 1, 12, tzinfo=UTC).astimezone(caracas)) == "UTC-04:30"
