@@ -126,8 +126,11 @@ class FastProperties:
             "where": report.where,
         }
 
-    def incident(self, incident: Incident) -> dict[str, Any]:
-        """`layers.properties.incident_properties(incident)`, keys sorted, as orjson writes it."""
+    def incident(self, incident: Incident, *, reports: bool = True) -> dict[str, Any]:
+        """`layers.properties.incident_properties(incident)`, keys sorted, as orjson writes it.
+
+        `reports=False` leaves out the report records (and the work of building them): the polygon layer's properties.
+        """
         geo, verdict, located, window, term = (
             incident.geocode,
             incident.assessment,
@@ -145,7 +148,7 @@ class FastProperties:
             source = first.source
             sources = [(self._sources.get(id(source)) or self._source(source))[7]]
             report_ids = [first.report.id]
-            reports = [report(first)]
+            records = [report(first)] if reports else None
             summary = first.report.summary
         else:
             distinct: dict[str, dict[str, Any]] = {}
@@ -154,9 +157,9 @@ class FastProperties:
                 distinct.setdefault(src[1], src[7])
             sources = list(distinct.values())
             report_ids = [r.report.id for r in located]
-            reports = [report(r) for r in located]
+            records = [report(r) for r in located] if reports else None
             summary = located[0].report.summary if located else ""
-        return {
+        properties = {
             "acled_event_type": info[1],
             "acled_sub_event_type": info[2],
             "event_type": term,
@@ -175,7 +178,7 @@ class FastProperties:
             "qualifier": geo.qualifier,
             "radius_m": radius,
             "report_ids": report_ids,
-            "reports": reports,
+            "reports": records,
             "sources": sources,
             "status": verdict.status,
             "status_overridden": verdict.overridden,
@@ -187,6 +190,9 @@ class FastProperties:
             "timezone": win[4],
             "title": incident.title,
         }
+        if not reports:
+            del properties["reports"]
+        return properties
 
 
 def _same(fast: dict[str, Any], contract: dict[str, Any]) -> bool:

@@ -26,7 +26,7 @@ from incidents.errors import OutputError
 from incidents.gc_pause import gc_paused
 from incidents.models import Incident, MappedEvent
 from incidents.records import event_record
-from layers.fast_properties import presorted, property_builders
+from layers.fast_properties import FastProperties, presorted, property_builders
 from layers.geometry import uncertainty_circles
 
 __all__ = ["write_geojson", "feature_collection", "sibling", "round_coords", "CHUNK"]
@@ -187,6 +187,9 @@ def _circle_geometries(circles: np.ndarray) -> list[dict[str, Any]]:
 
 
 def _polygon_features(incidents: Sequence[Incident], properties: Callable[[Incident], dict[str, Any]]):
+    fast = getattr(properties, "__self__", None)
+    if not isinstance(fast, FastProperties):
+        fast = None
     for chunk in _chunks(incidents):
         circles = uncertainty_circles(
             np.fromiter((i.geocode.lon for i in chunk), float, len(chunk)),
@@ -195,8 +198,11 @@ def _polygon_features(incidents: Sequence[Incident], properties: Callable[[Incid
         )
         features = []
         for inc, geometry in zip(chunk, _circle_geometries(circles), strict=True):
-            props = properties(inc)
-            del props["reports"]
+            if fast is not None:
+                props = fast.incident(inc, reports=False)  # without building the report records it would drop
+            else:
+                props = properties(inc)
+                del props["reports"]
             features.append({"geometry": geometry, "id": inc.id, "properties": props, "type": "Feature"})
         yield features
 
