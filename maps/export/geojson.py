@@ -84,7 +84,8 @@ def _write_back(fd: int, written: list[int]) -> None:
     written[1], written[2] = end, total
 
 
-def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
+def _chunks(items: Sequence[Any], size: int | None = None) -> Iterator[Sequence[Any]]:
+    size = size or CHUNK  # read at call time, so a test can make many small chunks
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
