@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,8 +21,9 @@ try:
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
-__all__ = ["locked_file"]
+__all__ = ["locked_file", "LOCK_WAIT_S"]
 
+LOCK_WAIT_S = 10.0  # a holder this slow (a run stopped with Ctrl-Z) is waited for no longer: we go on unlocked
 log = logging.getLogger(__name__)
 
 
@@ -38,14 +40,32 @@ def locked_file(path: Path) -> Iterator[BinaryIO | None]:
         log.debug("%s: no lock (%s)", path, exc)
         yield None
         return
-    with os.fdopen(fd, "r+b") as fh:
-        try:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
-        except OSError as exc:  # a file system without locks: the file is still there to read and write
-            log.debug("%s: no lock (%s)", path, exc)
-            yield fh
+    with os.fdopen(fd, "r+b", buffering=0) as fh:
+        if not _lock(fh.fileno(), path):
+            yield fh  # the file is still there to read and write, without the others waiting for us
             return
         try:
             yield fh
         finally:
             fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
+def _lock(fd: int, path: Path) -> bool:
+    """Take the lock, waiting up to LOCK_WAIT_S; False (logged) when it cannot be had."""
+    deadline = time.monotonic() + LOCK_WAIT_S
+    pause = 0.001
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                log.warning(
+                    "%s: still locked by another run after %.0f s; going on without the lock", path, LOCK_WAIT_S
+                )
+                return False
+            time.sleep(pause)
+            pause = min(pause * 2, 0.05)
+        except OSError as exc:  # a file system without locks
+            log.debug("%s: no lock (%s)", path, exc)
+            return False

@@ -124,7 +124,7 @@ class PlaceResolver:
                 found = [c for c in found if distance_km(within.lat, within.lon, c.lat, c.lon) <= reach_km] or found
             if found:
                 if backend is self._world:
-                    local = self._local_homonym(core, context, found[0])
+                    local = self._local_homonym(core, context, found[0]) or self._home_namesake(core, context, found[0])
                     if local is not None:
                         return local
                 return found[0], backend
@@ -163,6 +163,21 @@ class PlaceResolver:
                     and local.precision in _LOCAL
                     and distance_km(anchor[0], anchor[1], local.lat, local.lon) <= LOCAL_HOMONYM_KM
                 ):
+                    return local, backend
+        return None
+
+    def _home_namesake(
+        self, core: str, context: GeoContext, found: PlaceCandidate
+    ) -> tuple[PlaceCandidate, GeocoderBackend] | None:
+        """A place of the event's country named exactly `core`, when the world match is a region of another country
+        ("Sucre" in a Bolivian event is the city, not Venezuela's state; "Tigray" stays Tigray)."""
+        if not context.country or found.precision is not Precision.region or found.country in (None, context.country):
+            return None
+        for backend in self.backends:
+            if backend.name not in ("bundled", "geonames"):
+                continue
+            for local in backend.lookup(core, context):
+                if local.score == 1.0 and local.country == context.country:
                     return local, backend
         return None
 

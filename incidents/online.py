@@ -190,6 +190,8 @@ class OnlineBackend:
                     break
                 delay = max(delay, failure.retry_after)
             log.info("%s: %s for %r; retrying in %.1f s", self.name, failure.detail, place, delay)
+            if failure.kind == "rate_limited":
+                self.limiter.defer(delay)  # the server's wait holds for the other runs on this machine too
             self._sleep(delay)
         assert failure is not None
         raise self._error(failure, place, attempt)

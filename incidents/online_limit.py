@@ -7,6 +7,7 @@ free slot, in wall-clock seconds, is kept in that file and reserved under a file
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -60,28 +61,52 @@ class RateLimiter:
             self._sleep(delay)
         return delay
 
+    def defer(self, seconds: float) -> None:
+        """Send nothing for `seconds` from now (a server's Retry-After): here, and in the processes sharing the slot."""
+        with self._lock:
+            now = self._clock()
+            self._next_free = max(self._next_free if self._next_free is not None else now, now + seconds)
+            if self.slot_file is not None:
+                with locked_file(self.slot_file) as fh:
+                    if fh is not None:
+                        wall = self._wall_clock()
+                        _write_slot(fh.fileno(), max(_shared_slot(fh.fileno(), wall) or wall, wall + seconds), wall)
+
     def _reserve_shared(self, delay: float) -> float:
         """The delay before this process's slot, also past every other process's reservation in `slot_file`."""
         assert self.slot_file is not None
         with locked_file(self.slot_file) as fh:
             wall = self._wall_clock()
             if fh is not None:
-                try:
-                    shared = float(fh.read().decode("ascii").strip() or "nan")
-                except (OSError, ValueError, UnicodeDecodeError):
-                    shared = float("nan")
-                # a slot more than STALE_S ahead is not honoured (a clock set back, a stray file)
-                if wall <= shared <= wall + max(STALE_S, self.interval):
+                shared = _shared_slot(fh.fileno(), wall)
+                if shared is not None:
                     delay = max(delay, shared - wall)
-                try:
-                    fh.seek(0)
-                    fh.truncate()
-                    fh.write(f"{wall + delay + self.interval:.6f}\n".encode("ascii"))
-                    fh.flush()
-                except OSError:
-                    pass  # the others cannot see this reservation: at worst two requests come close together
+                _write_slot(fh.fileno(), wall + delay + self.interval, wall)
             self.last_slot = wall + delay
         return delay
+
+
+def _shared_slot(fd: int, wall: float) -> float | None:
+    """The next free slot other processes wrote, if it is one to honour.
+
+    The file holds "<slot> <when written>" in wall-clock seconds. A slot written "later" than now (the clock was set
+    back), one more than STALE_S ahead, or an unreadable file is not honoured.
+    """
+    try:
+        slot, written = (float(v) for v in os.pread(fd, 64, 0).decode("ascii").split()[:2])
+    except (OSError, ValueError, UnicodeDecodeError):
+        return None
+    if written > wall + 1.0 or not (wall <= slot <= wall + STALE_S):
+        return None
+    return slot
+
+
+def _write_slot(fd: int, slot: float, wall: float) -> None:
+    try:
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{slot:.6f} {wall:.6f}\n".encode("ascii"), 0)
+    except OSError:
+        pass  # the others cannot see this reservation: at worst two requests come close together
 
 
 _SHARED: dict[str, RateLimiter] = {}

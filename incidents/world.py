@@ -55,6 +55,7 @@ DEMONYM_SCORE = 0.8
 COUNTRY_RADIUS_KM = (2.0, 3_000.0)  # an equal-area circle, clamped: Monaco is not a point, Russia not a hemisphere
 STATE_MIN_RADIUS_KM = 5.0
 BIG_CITY = 500_000  # a state named like a city this large ("New York", "Washington") answers only to "... State"
+PROVINCE_NAMESAKE = 100_000  # likewise a province named like a city of its country this large, or like its seat
 _KIND_ORDER = {"country": 0, "state": 1, "region": 2}
 _NOT_LETTERS = re.compile(r"[\W_]+")
 _POSSESSIVE = re.compile(r"['’]s$")  # "Russia's"
@@ -358,7 +359,6 @@ def _add_provinces(
     provinces = list(provinces)
     wanted = {p["country"] for p in provinces}
     seats: dict[tuple[str, str], int] = {}  # (country, normalised name) -> the most populous city of that name
-    primary: dict[str, set[str]] = {}  # country -> normalised names of its cities
 
     def remember(key: tuple[str, str], n: int) -> None:
         if key not in seats or (cities[n]["population"] or 0) > (cities[seats[key]]["population"] or 0):
@@ -366,9 +366,7 @@ def _add_provinces(
 
     for n, city in enumerate(cities):
         if city["countrycode"] in wanted:
-            key = (city["countrycode"], normalise(city["name"]))
-            primary.setdefault(key[0], set()).add(key[1])
-            remember(key, n)
+            remember((city["countrycode"], normalise(city["name"])), n)
     missing = {(p["country"], normalise(p["seat"])) for p in provinces} - set(seats)
     if missing:  # seats GeoNames spells otherwise ("Bengaluru" / "Bangalore"): look at alternate names too
         for n, city in enumerate(cities):
@@ -389,10 +387,17 @@ def _add_provinces(
         population = int(sum(cities[n]["population"] or 0 for n in np.flatnonzero(mask).tolist()))
         i = b.add(WorldPlace(id=f"world:{cc}-{code}", name=name, source="world", kind="state", lat=lat, lon=lon,
                              radius_m=1000.0 * max(STATE_MIN_RADIUS_KM, p90), country=cc, population=population))  # fmt: skip
-        typed = any(name.endswith(f" {word}") for word in _REGION_WORDS)
-        bare = province.get("bare", True) and (typed or normalise(name) not in primary.get(cc, set()))
-        forms = [] if typed else [f"{name} {word}" for word in _REGION_WORDS] + [f"State of {name}", f"Province of {name}"]
-        b.name(i, [*([name] if bare else []), *forms, *(province.get("aliases") or ())])
+        # "Kherson Oblast" answers to "Kherson Region" too; the stem alone ("Kherson") is the city's
+        stem = next((name[: -len(w) - 1] for w in _REGION_WORDS if name.endswith(f" {w}")), None)
+        forms = [f"{stem or name} {word}" for word in _REGION_WORDS]
+        forms += [f"State of {stem or name}", f"Province of {stem or name}"]
+        # the bare name, unless a big city of the country, or the seat itself, goes by it ("Mérida")
+        namesake = seats.get((cc, normalise(name)))
+        taken = namesake is not None and (
+            namesake == seat or (cities[namesake]["population"] or 0) >= PROVINCE_NAMESAKE
+        )
+        bare = stem is None and province.get("bare", True) and not taken
+        b.name(i, [*([name] if bare or stem else []), *forms, *(province.get("aliases") or ())])
 
 
 _LOCK = threading.Lock()

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
 
-def reserve_slots(slot_file: str, count: int, interval: float, start_at: float) -> list[float]:
-    """Wait for `count` request slots on a limiter sharing `slot_file`; the wall-clock times of the slots."""
+def reserve_slots(slot_file: str, count: int, interval: float, start_at: float) -> tuple[int, list[float]]:
+    """Wait for `count` request slots on a limiter sharing `slot_file`; (our pid, the wall-clock times of the slots)."""
     from incidents.online_limit import RateLimiter
 
     limiter = RateLimiter(interval, slot_file=Path(slot_file))
@@ -17,11 +18,11 @@ def reserve_slots(slot_file: str, count: int, interval: float, start_at: float) 
         limiter.wait()
         assert limiter.last_slot is not None
         slots.append(limiter.last_slot)
-    return slots
+    return os.getpid(), slots
 
 
-def put_answers(cache_file: str, prefix: str, count: int, start_at: float) -> None:
-    """Cache `count` answers named `<prefix><n>` in the cache at `cache_file`, one write each."""
+def put_answers(cache_file: str, prefix: str, count: int, start_at: float) -> tuple[int, None]:
+    """Cache `count` answers named `<prefix><n>` in the cache at `cache_file`, one write each; (our pid, None)."""
     from incidents.backends import PlaceCandidate
     from incidents.models import GazetteerRef, Precision
     from incidents.online_cache import OnlineCache
@@ -32,3 +33,4 @@ def put_answers(cache_file: str, prefix: str, count: int, start_at: float) -> No
     time.sleep(max(0.0, start_at - time.time()))
     for n in range(count):
         cache.put(f"{prefix}{n}", "VE", found if n % 2 else [])
+    return os.getpid(), None

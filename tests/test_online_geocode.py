@@ -450,6 +450,16 @@ def test_retry_after_seconds_is_honoured(server, make, fake_time):
     assert fake_time.sleeps == [7.0]  # the server's wait, not our 1 s backoff; the limiter needs no more
 
 
+def test_a_429_defers_the_shared_slot_for_the_other_runs(server, make, fake_time, tmp_path):
+    slot_file = tmp_path / "nominatim.slot"
+    limiter = RateLimiter(1.0, clock=fake_time.clock, sleep=fake_time.sleep, slot_file=slot_file,
+                          wall_clock=lambda: 1_000.0)  # fmt: skip
+    server.answer(Answer(status=429, headers={"Retry-After": "7"}), Answer(body=[NOMINATIM_HOUSE]))
+    make(limiter=limiter).lookup("Calle Real", GeoContext(country="VE"))
+    other = RateLimiter(1.0, clock=lambda: 0.0, sleep=lambda s: None, slot_file=slot_file, wall_clock=lambda: 1_000.0)
+    assert other.wait() >= 7.0  # another run on this machine waits out the server's Retry-After as well
+
+
 def test_retry_after_as_an_http_date_is_honoured_on_503(server, make, fake_time):
     wall = 1_700_000_000.0
     date = email.utils.formatdate(wall + 30, usegmt=True)

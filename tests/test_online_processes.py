@@ -20,7 +20,9 @@ def _in_two_processes(function, *args) -> list:
     start_at = time.time() + 1.5  # after both interpreters have started
     with context.Pool(2) as pool:
         results = [pool.apply_async(function, (*args[i], start_at)) for i in range(2)]
-        return [r.get(timeout=60) for r in results]
+        answers = [r.get(timeout=60) for r in results]
+    assert answers[0][0] != answers[1][0], "both ran in one worker: nothing ran at the same time"
+    return [answer[1] for answer in answers]
 
 
 def test_two_processes_keep_one_interval_between_all_their_requests(tmp_path: Path):
@@ -39,13 +41,39 @@ def test_without_a_slot_file_a_limiter_only_spaces_its_own_requests():
     assert [limiter.wait() for _ in range(3)] == [0.0, 0.5, 1.0] and limiter.last_slot == 101.0
 
 
+def _limiter(slot: Path, wall: float) -> RateLimiter:
+    return RateLimiter(1.0, clock=lambda: 0.0, sleep=lambda s: None, slot_file=slot, wall_clock=lambda: wall)
+
+
 def test_a_stale_or_unreadable_slot_file_is_not_honoured(tmp_path: Path):
     slot = tmp_path / "x.slot"
-    for content in (b"9999999999.0\n", b"not a number\n", b"\xff\xfe"):
+    # far ahead; written "after now" (this clock was set back); not numbers; not text; the old one-number format
+    for content in (b"9999999999.0 50.0\n", b"1000.5 1000.0\n", b"not a number\n", b"\xff\xfe", b"50.5\n"):
         slot.write_bytes(content)
-        limiter = RateLimiter(1.0, clock=lambda: 0.0, sleep=lambda s: None, slot_file=slot, wall_clock=lambda: 50.0)
-        assert limiter.wait() == 0.0
-        assert float(slot.read_text()) == pytest.approx(51.0)  # its own reservation replaced it
+        assert _limiter(slot, 50.0).wait() == 0.0, content
+        assert [float(v) for v in slot.read_text().split()] == pytest.approx([51.0, 50.0])  # its own reservation
+
+
+def test_a_reservation_of_another_run_is_waited_for(tmp_path: Path):
+    slot = tmp_path / "x.slot"
+    slot.write_bytes(b"50.75 49.9\n")
+    assert _limiter(slot, 50.0).wait() == pytest.approx(0.75)
+    assert [float(v) for v in slot.read_text().split()] == pytest.approx([51.75, 50.0])
+
+
+def test_a_lock_held_too_long_is_given_up(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    import fcntl
+
+    import incidents.file_lock as file_lock
+
+    monkeypatch.setattr(file_lock, "LOCK_WAIT_S", 0.2)
+    path = tmp_path / "held.lock"
+    with open(path, "wb") as holder:
+        fcntl.flock(holder.fileno(), fcntl.LOCK_EX)  # another open file description: flock conflicts with it
+        start = time.monotonic()
+        with file_lock.locked_file(path) as fh:
+            assert fh is not None  # the file, unlocked
+        assert 0.15 <= time.monotonic() - start < 5
 
 
 def test_a_slot_file_that_cannot_be_written_leaves_the_limiter_working(tmp_path: Path):

@@ -368,3 +368,38 @@ def test_province_codes_match_only_in_capitals(resolve):
 def test_caracas_itself_is_still_the_city(resolve):
     geo = resolve("Caracas", CARACAS)
     assert geo.precision is Precision.city and geo.entry.name != "Distrito Capital"
+
+
+def test_every_province_entry_is_text():
+    # YAML reads bare ON, NO, YES as booleans and 12 as a number: such an alias would be silently dropped
+    from importlib.resources import files
+
+    import yaml
+
+    provinces = yaml.safe_load(files("incidents").joinpath("data/regions.yaml").read_bytes())["provinces"]
+    for province in provinces:
+        values = [province["country"], province["name"], province["seat"], *(province.get("aliases") or ())]
+        assert all(isinstance(v, str) and v.strip() for v in values), province
+
+
+@pytest.mark.parametrize(
+    ("text", "context", "seat"),
+    [
+        ("Michoacán", NONE, (19.70, -101.19)),  # small namesakes in the country do not take the bare name
+        ("Jalisco", GeoContext(country="MX"), (20.67, -103.35)),
+        ("Aragua", VENEZUELA, (10.25, -67.60)),  # Maracay
+        ("Zaporizhzhia Region", NONE, (47.84, 35.14)),
+        ("Kharkiv Province", NONE, (49.99, 36.23)),
+    ],
+)
+def test_provinces_by_bare_and_typed_names(resolve, text, context, seat):
+    geo = resolve(text, context)
+    assert geo.precision is Precision.region and _km(geo, seat) <= geo.radius_m / 1000, geo.entry
+
+
+def test_a_province_abroad_yields_to_a_place_of_the_event_country(resolve):
+    sucre = resolve("Sucre", GeoContext(country="BO", city="La Paz"))
+    assert sucre.precision is Precision.city and _km(sucre, (-19.03, -65.26)) < 20  # Bolivia's Sucre, not Venezuela's
+    assert resolve("Tigray", GeoContext(country="SD")).precision is Precision.region  # no Tigray in Sudan: the region
+    with pytest.raises(PlaceNotFound):
+        resolve("Capital District", GeoContext(country="US"))

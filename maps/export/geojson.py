@@ -85,7 +85,7 @@ def _write_back(fd: int, written: list[int]) -> None:
 
 
 def _chunks(items: Sequence[Any], size: int | None = None) -> Iterator[Sequence[Any]]:
-    size = size or CHUNK  # read at call time, so a test can make many small chunks
+    size = CHUNK if size is None else size  # read at call time, so a test can make many small chunks
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
