@@ -55,6 +55,7 @@ DEMONYM_SCORE = 0.8
 COUNTRY_RADIUS_KM = (2.0, 3_000.0)  # an equal-area circle, clamped: Monaco is not a point, Russia not a hemisphere
 STATE_MIN_RADIUS_KM = 5.0
 BIG_CITY = 500_000  # a state named like a city this large ("New York", "Washington") answers only to "... State"
+SPARSE_PLACES = 10  # provinces with fewer GeoNames places are sized from their country's area (see _add_provinces)
 PROVINCE_NAMESAKE = 100_000  # likewise a province named like a city of its country this large, or like its seat
 _KIND_ORDER = {"country": 0, "state": 1, "region": 2}
 _NOT_LETTERS = re.compile(r"[\W_]+")
@@ -326,7 +327,8 @@ def _build() -> WorldIndex:
         for abbreviation in abbreviations.get(code, ()):
             dotted[normalise(abbreviation)] = i
 
-    _add_provinces(b, data.get("provinces") or (), list(cities), city_lat, city_lon, city_cc, city_a1)
+    areas = {iso: float(c.get("areakm2") or 0.0) for iso, c in geonames_countries.items()}
+    _add_provinces(b, data.get("provinces") or (), list(cities), city_lat, city_lon, city_cc, city_a1, areas)
 
     for region in data.get("regions") or ():
         i = b.add(WorldPlace(id=f"world:{region['id']}", name=region["name"], source="world", kind="region",
@@ -354,8 +356,14 @@ def _add_provinces(
     city_lon: np.ndarray,
     city_cc: np.ndarray,
     city_a1: np.ndarray,
+    areas: dict[str, float],
 ) -> None:
-    """First-level regions outside the US (data/regions.yaml `provinces`), located through their seat city."""
+    """First-level regions outside the US (data/regions.yaml `provinces`), located through their seat city.
+
+    A province with fewer than SPARSE_PLACES places in GeoNames gets at least the radius of an average province of its
+    country (a circle of the country's area over its number of first-level regions): a few villages do not show how
+    far it reaches.
+    """
     provinces = list(provinces)
     wanted = {p["country"] for p in provinces}
     seats: dict[tuple[str, str], int] = {}  # (country, normalised name) -> the most populous city of that name
@@ -385,6 +393,9 @@ def _add_provinces(
         lat, lon = _extent_centre(city_lat[mask], city_lon[mask])
         p90 = float(np.percentile(haversine_km(lat, lon, city_lat[mask], city_lon[mask]), 90))
         population = int(sum(cities[n]["population"] or 0 for n in np.flatnonzero(mask).tolist()))
+        if int(mask.sum()) < SPARSE_PLACES:
+            regions = len(set(city_a1[city_cc == cc].tolist()))
+            p90 = max(p90, math.sqrt(areas.get(cc, 0.0) / max(regions, 1) / math.pi))
         i = b.add(WorldPlace(id=f"world:{cc}-{code}", name=name, source="world", kind="state", lat=lat, lon=lon,
                              radius_m=1000.0 * max(STATE_MIN_RADIUS_KM, p90), country=cc, population=population))  # fmt: skip
         # "Kherson Oblast" answers to "Kherson Region" too; the stem alone ("Kherson") is the city's
