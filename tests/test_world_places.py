@@ -403,3 +403,10 @@ def test_a_province_abroad_yields_to_a_place_of_the_event_country(resolve):
     assert resolve("Tigray", GeoContext(country="SD")).precision is Precision.region  # no Tigray in Sudan: the region
     with pytest.raises(PlaceNotFound):
         resolve("Capital District", GeoContext(country="US"))
+
+
+def test_a_province_geonames_knows_few_places_in_is_not_drawn_small(resolve):
+    # South Kivu: three GeoNames places, about 65,000 km² (a circle of that area has a 144 km radius)
+    kivu = resolve("South Kivu")
+    assert kivu.precision is Precision.region and kivu.radius_m >= 120_000
+    assert _km(kivu, (-2.51, 28.86)) <= kivu.radius_m / 1000  # Bukavu
