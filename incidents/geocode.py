@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from .backends import GeocoderBackend, PlaceCandidate
 from .errors import GeocoderServiceError, PlaceNotFound
@@ -153,18 +153,15 @@ class PlaceResolver:
         anchor = self._anchor(context.city, context.country)
         if anchor is None:
             return None
-        for backend in self.backends:
-            if backend.name not in ("bundled", "geonames"):
-                continue  # never an online service for a name the offline tables already know
-            for local in backend.lookup(core, context):
-                if (
-                    local.score == 1.0
-                    and local.country == context.country
-                    and local.precision in _LOCAL
-                    and distance_km(anchor[0], anchor[1], local.lat, local.lon) <= LOCAL_HOMONYM_KM
-                ):
-                    return local, backend
-        return None
+        return next(
+            (
+                (local, backend)
+                for local, backend in self._exact_at_home(core, context)
+                if local.precision in _LOCAL
+                and distance_km(anchor[0], anchor[1], local.lat, local.lon) <= LOCAL_HOMONYM_KM
+            ),
+            None,
+        )
 
     def _home_namesake(
         self, core: str, context: GeoContext, found: PlaceCandidate
@@ -173,13 +170,16 @@ class PlaceResolver:
         ("Sucre" in a Bolivian event is the city, not Venezuela's state; "Tigray" stays Tigray)."""
         if not context.country or found.precision is not Precision.region or found.country in (None, context.country):
             return None
+        return next(self._exact_at_home(core, context), None)
+
+    def _exact_at_home(self, core: str, context: GeoContext) -> Iterator[tuple[PlaceCandidate, GeocoderBackend]]:
+        """Exact offline matches of `core` in the event's country (never an online service: the offline tables
+        already know the name)."""
         for backend in self.backends:
-            if backend.name not in ("bundled", "geonames"):
-                continue
-            for local in backend.lookup(core, context):
-                if local.score == 1.0 and local.country == context.country:
-                    return local, backend
-        return None
+            if backend.name in ("bundled", "geonames"):
+                for local in backend.lookup(core, context):
+                    if local.score == 1.0 and local.country == context.country:
+                        yield local, backend
 
     def _anchor(self, city: str, country: str) -> tuple[float, float] | None:
         """Where the event's city is, from GeoNames (None when it does not know the city in that country)."""

@@ -210,9 +210,7 @@ class _Builder:
                 self.name(i, [demonym, *plural], DEMONYM_SCORE)
 
 
-def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance between two points, in km."""
-    return great_circle_km(lat1, lon1, lat2, lon2)
+distance_km = great_circle_km  # great-circle distance between two points, in km (the name callers know)
 
 
 def _extent_centre(lats: np.ndarray, lons: np.ndarray) -> tuple[float, float]:

@@ -104,12 +104,11 @@ def _columns(
     incidents: list[Incident], type_index: dict[str, int], source_index: dict[str, int], strings: _Strings
 ) -> dict[str, list]:
     # What repeats across incidents is escaped and interned once: time windows (by object: incidents and their
-    # reports share them; with their start and end seconds), reasons and precision labels (by value), sources (by
-    # object). Strings are interned in the order of a plain walk through the incidents and their reports.
+    # reports share them; with their start and end seconds), reasons and precision labels (by value). Strings are
+    # interned in the order of a plain walk through the incidents and their reports.
     windows: dict[int, tuple[TimeWindow, int, int, int]] = {}
     reason_ids: dict[str, int] = {}
     precision_ids: dict[tuple[str, float], int] = {}
-    source_numbers: dict[int, tuple[Source, int]] = {}
 
     def window_entry(window: TimeWindow) -> tuple[TimeWindow, int, int, int]:
         # the entry keeps the window (and so its id) alive while the table lives
@@ -150,16 +149,13 @@ def _columns(
         precisions.append(precision)
         rows = []
         for located in inc.reports:
-            report, source = located.report, located.source
-            number = source_numbers.get(id(source))
-            if number is None:
-                number = source_numbers[id(source)] = (source, source_index[source.id])
+            report = located.report
             report_time = (windows.get(id(located.time)) or window_entry(located.time))[1]
             hedges = strings(escape_text(", ".join(report.hedges), max_length=300)) if report.hedges else -1
             url = report.url
             rows.append(
                 [
-                    number[1],
+                    source_index[located.source.id],
                     -1 if report_time == incident_time else report_time,
                     hedges,
                     escape_text(report.summary, max_length=_TEXT_LIMIT),

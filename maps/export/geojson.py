@@ -188,9 +188,7 @@ def _circle_geometries(circles: np.ndarray) -> list[dict[str, Any]]:
 
 
 def _polygon_features(incidents: Sequence[Incident], properties: Callable[[Incident], dict[str, Any]]):
-    fast = getattr(properties, "__self__", None)
-    if not isinstance(fast, FastProperties):
-        fast = None
+    fast: FastProperties | None = properties.__self__ if presorted(properties) else None  # type: ignore[attr-defined]
     for chunk in _chunks(incidents):
         circles = uncertainty_circles(
             np.fromiter((i.geocode.lon for i in chunk), float, len(chunk)),
