@@ -8,8 +8,11 @@ paused as the exporter pauses it:
 * read: every value a feature holds, read once per incident by C loops (`operator.attrgetter` mapped over the
   incidents, then over their geocodes, verdicts and reports); nothing is built. Any writer that reads these objects
   pays at least this.
-* lean: features with the incident-level properties only (no nested report records), built with the export's
-  property builder and serialised by orjson chunk by chunk, not written: what dropping the reports would leave.
+* lean: features with the incident-level properties only (no nested report records, and none built), built with
+  the export's property builder and serialised by orjson chunk by chunk, not written: what dropping the reports
+  would leave.
+* native: the same incidents serialised by pydantic-core's compiled (Rust) serialiser, chunk by chunk, not written.
+  Its output is the models' own shape, not the export's; it shows what compiled code reading these objects costs.
 * export: `maps.export.export(event, "x.geojson")`, the real thing (chunks, writer thread, fsync, atomic rename).
 
 Seconds and microseconds per incident are printed; nothing is asserted.
@@ -73,17 +76,31 @@ def _lean(event: MappedEvent, _: Path) -> int:
 
     incidents = event.incidents
     incident_props, _reports = property_builders(incidents[:64])
+    fast = getattr(incident_props, "__self__", None)
     size = 0
     for start in range(0, len(incidents), 1024):
         features = []
         for incident in incidents[start : start + 1024]:
-            props = incident_props(incident)
-            del props["reports"]
+            if fast is not None:
+                props = fast.incident(incident, reports=False)
+            else:
+                props = incident_props(incident)
+                del props["reports"]
             lon, lat = round(incident.geocode.lon, 6), round(incident.geocode.lat, 6)
             geometry = {"coordinates": [lon, lat], "type": "Point"}
             features.append({"geometry": geometry, "id": incident.id, "properties": props, "type": "Feature"})
         size += len(orjson.dumps(features))
     return size
+
+
+def _native(event: MappedEvent, _: Path) -> int:
+    from pydantic import TypeAdapter
+
+    from incidents.models import Incident
+
+    dump = TypeAdapter(tuple[Incident, ...]).dump_json
+    incidents = event.incidents
+    return sum(len(dump(incidents[start : start + 1024])) for start in range(0, len(incidents), 1024))
 
 
 def _export(event: MappedEvent, folder: Path) -> int:
@@ -93,7 +110,12 @@ def _export(event: MappedEvent, folder: Path) -> int:
     return path.stat().st_size
 
 
-STEPS: dict[str, Callable[[MappedEvent, Path], int]] = {"read": _read, "lean": _lean, "export": _export}
+STEPS: dict[str, Callable[[MappedEvent, Path], int]] = {
+    "read": _read,
+    "lean": _lean,
+    "native": _native,
+    "export": _export,
+}
 
 
 def measure(size: int, repeat: int = 1) -> dict[str, float]:

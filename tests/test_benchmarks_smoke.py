@@ -77,4 +77,4 @@ def test_export_floor_runs_every_step(capsys: pytest.CaptureFixture[str]):
 
     assert export_floor.main(["--size", "40"]) == 0
     printed = capsys.readouterr().out
-    assert [line.split()[0] for line in printed.splitlines()] == ["read", "lean", "export"]
+    assert [line.split()[0] for line in printed.splitlines()] == ["read", "lean", "native", "export"]
