@@ -85,9 +85,9 @@ def place_strings(n: int, distinct: int, country: str = "VE", *, seed: int = 11)
     rng = np.random.default_rng(seed)
     index = geonames_index()
     code = index.country_codes.index(country)
-    rows = np.flatnonzero(index.country_ids[: index.n_cities] == code)
+    rows = np.flatnonzero(np.frombuffer(index.country_ids, dtype=np.int16)[: index.n_cities] == code)
     # bigger places are named more often: order by population, draw names from the top of the list first
-    rows = rows[np.argsort(-index.population[rows], kind="stable")]
+    rows = rows[np.argsort(-np.frombuffer(index.population, dtype=np.int64)[rows], kind="stable")]
     names = list(dict.fromkeys(index.names[int(r)] for r in rows))
     country_name = index.country_names.get(country, country)
     phrases: list[str] = []

