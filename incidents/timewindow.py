@@ -114,11 +114,14 @@ def resolve_when(when: When, tz: str, reference: date | None = None) -> TimeWind
     is_date = not isinstance(when.start, datetime)
     start = _local(when.start, zone)
     if when.end is not None:
-        end = _local(when.end, zone)
-        if not isinstance(when.end, datetime):
-            end = _midnight(when.end + timedelta(days=1), zone)  # an end date includes that whole day
-        if end < start:
-            raise InputError(f"end {end.isoformat()} is before start {start.isoformat()}", field="when.end")
+        if isinstance(when.end, datetime):
+            end = _local(when.end, zone)
+            if end < start:
+                raise InputError(f"end {end.isoformat()} is before start {start.isoformat()}", field="when.end")
+        else:  # an end date includes that whole day, so it may be the start's day but not an earlier one
+            if when.end < start.date():
+                raise InputError(f"end {when.end.isoformat()} is before start {start.date().isoformat()}", field="when.end")
+            end = _midnight(when.end + timedelta(days=1), zone)
         return _window(start, end, when.precision or _fitting(end - start), tz, when.text)
     precision = when.precision or (TimePrecision.day if is_date else TimePrecision.exact)
     if precision in _CALENDAR:

@@ -101,6 +101,18 @@ def test_an_end_date_includes_its_whole_day() -> None:
 def test_an_end_before_the_start_is_an_input_error() -> None:
     with pytest.raises(InputError, match="field 'when.end': end .* is before start"):
         _resolve({"start": "2026-01-06T10:00", "end": "2026-01-06T09:00"}, "UTC")
+    # an end date the day before the start is caught too (it used to collapse into an 'exact' instant)
+    with pytest.raises(InputError, match="field 'when.end': end 2026-01-06 is before start 2026-01-07"):
+        _resolve({"start": "2026-01-07", "end": "2026-01-06"}, "America/Caracas")
+    with pytest.raises(InputError, match="end 2026-01-05 is before start 2026-01-06"):
+        _resolve({"start": "2026-01-06T10:00", "end": "2026-01-05"}, "UTC")
+
+
+def test_an_end_date_on_the_start_day_covers_the_rest_of_it() -> None:
+    day = _resolve({"start": "2026-01-06", "end": "2026-01-06"}, "UTC")
+    assert (day.start, day.end) == (_utc(2026, 1, 6), _utc(2026, 1, 7))
+    rest = _resolve({"start": "2026-01-06T10:00", "end": "2026-01-06"}, "UTC")
+    assert (rest.start, rest.end) == (_utc(2026, 1, 6, 10), _utc(2026, 1, 7))
 
 
 def test_text_only_uses_the_reference_day_or_fails() -> None:
