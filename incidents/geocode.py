@@ -243,8 +243,18 @@ def default_resolver(online: str | None = None) -> PlaceResolver:
 
 
 def locate(report: Report, resolver: PlaceResolver, context: GeoContext) -> Geocode:
-    """Where a report happened: its explicit lat/lon win, else its place text resolved in the event's context."""
+    """Where a report happened: its explicit lat/lon win, else its place text resolved in the event's context.
+
+    Explicit coordinates keep the radius they come with, or the default radius of the precision they are given with.
+    With neither, the coordinates say nothing of how precise they are, so the place text decides: when it resolves
+    to a place whose circle holds the point ("somewhere in Venezuela", "near Plaza Bolívar"), the point gets that
+    place's radius, precision and qualifier; otherwise it is taken as a landmark.
+    """
     if report.lat is not None and report.lon is not None:
+        if report.radius_m is None and report.precision is None:
+            described = _described_by_text(report, resolver, context)
+            if described is not None:
+                return described
         precision = report.precision or Precision.landmark
         return Geocode(
             lat=report.lat,
@@ -256,3 +266,15 @@ def locate(report: Report, resolver: PlaceResolver, context: GeoContext) -> Geoc
             matched_text=report.where,
         )
     return resolver.resolve(report.where, context, role=report.place_role)
+
+
+def _described_by_text(report: Report, resolver: PlaceResolver, context: GeoContext) -> Geocode | None:
+    """The explicit point with the radius of the place its text names, if that place's circle holds the point."""
+    assert report.lat is not None and report.lon is not None
+    try:
+        named = resolver.resolve(report.where, context, role=report.place_role)
+    except (PlaceNotFound, GeocoderServiceError):
+        return None
+    if distance_km(report.lat, report.lon, named.lat, named.lon) * 1000.0 > named.radius_m:
+        return None  # the text names somewhere else: it cannot tell how precise these coordinates are
+    return named.model_copy(update={"lat": report.lat, "lon": report.lon, "method": "explicit"})

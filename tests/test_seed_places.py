@@ -84,6 +84,30 @@ def test_explicit_coordinates_win(seed_event):
     assert (got.lat, got.lon, got.radius_m, got.method) == (1.0, 2.0, 123.0, "explicit")
 
 
+def test_coordinates_without_a_radius_take_the_named_places(seed_event):
+    """A point given without radius or precision is as precise as the place its text names, not a 250 m landmark."""
+    base = seed_event.reports[0]
+
+    def at(where: str, lat: float, lon: float, **extra):
+        report = base.model_copy(update={"where": where, "lat": lat, "lon": lon, **extra})
+        return locate(report, default_resolver(), CARACAS)
+
+    country = at("somewhere in Venezuela", 8.0, -66.0)
+    assert (country.lat, country.lon, country.method) == (8.0, -66.0, "explicit")
+    assert country.precision is Precision.country and country.radius_m > 300_000 and country.qualifier == "in"
+    palace = at("near the presidential palace", 10.5055, -66.9160)
+    assert palace.precision is Precision.landmark and 500 < palace.radius_m < 3_000 and palace.qualifier == "near"
+    assert (palace.lat, palace.lon) == (10.5055, -66.9160)
+    # the text names somewhere else, or nothing known: the point is taken as a landmark, as before
+    elsewhere = at("Maracaibo", 10.5, -66.9)
+    unknown = at("Xqzzyw", 10.5, -66.9)
+    assert {(g.precision, g.radius_m, g.method) for g in (elsewhere, unknown)} == {
+        (Precision.landmark, 250.0, "explicit")}
+    # a precision or a radius given with the point is kept as given
+    given = at("somewhere in Venezuela", 8.0, -66.0, precision=Precision.city)
+    assert (given.precision, given.radius_m) == (Precision.city, 10_000.0)
+
+
 def test_geocode_command_prints_and_exits():
     runner = CliRunner()
     ok = runner.invoke(cli, ["geocode", "in the vicinity of the presidential palace", "--context", "Caracas, VE"])
