@@ -9,6 +9,9 @@ Rules (each a field of StatusPolicy, so a desk can write its own policy file):
   source is counted (`aggregators_count_once_alone`; set it false to never count them).
 - A source whose every report in the incident is hedged ("allegedly", "reportedly") is not counted, unless
   `count_hedged` is set.
+- A source that places the event only within a circle more than `vague_ratio` times as wide as the incident's most
+  precise report is not counted: "gunfire in Caracas" (15 km) does not corroborate "gunfire near the palace" (1 km),
+  which is where the incident is drawn. 0 turns this off.
 - Official sources count once by default: an official statement is one claim, often from a party to the events.
   `official_counts_double` makes each count twice.
 - Confirmed needs `min_independent_sources` counted sources and, if `require_media`, a photo or video link.
@@ -36,6 +39,10 @@ def _label(source: Source) -> str:
 
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _distance(metres: float) -> str:
+    return f"{metres / 1000:.1f} km" if metres >= 1000 else f"{metres:.0f} m"
 
 
 def _quoted(words: Sequence[str]) -> str:
@@ -66,6 +73,12 @@ class StatusPolicy(BaseModel):
         default=True, description="aggregators count as one source, only when no original source is counted"
     )
     aggregators: tuple[str, ...] = Field(default=(), description="extra source ids or handles that only repost")
+    vague_ratio: float = Field(
+        default=5.0,
+        ge=0.0,
+        description="a source whose circle is this many times wider than the incident's most precise report's is "
+        "not counted for it (0: off)",
+    )
 
     @classmethod
     def from_file(cls, path: str | Path) -> StatusPolicy:
@@ -92,9 +105,13 @@ class StatusPolicy(BaseModel):
         """The independent sources among `reports` under this policy."""
         sources: dict[str, Source] = {}
         hedged_only: dict[str, bool] = {}
+        tightest: dict[str, float] = {}  # each source's most precise circle in this incident
         for r in reports:
-            sources.setdefault(r.source.id, r.source)
-            hedged_only[r.source.id] = hedged_only.get(r.source.id, True) and bool(r.report.hedges)
+            sid = r.source.id
+            sources.setdefault(sid, r.source)
+            hedged_only[sid] = hedged_only.get(sid, True) and bool(r.report.hedges)
+            tightest[sid] = min(tightest.get(sid, r.geocode.radius_m), r.geocode.radius_m)
+        finest = min(tightest.values(), default=0.0)
         relays = self._relays(sources)
         originals: list[Source] = []
         aggregators: list[Source] = []
@@ -104,6 +121,11 @@ class StatusPolicy(BaseModel):
                 left_out.append(f"{_label(source)} relays {', '.join(relays[source.id])}")
             elif hedged_only[source.id] and not self.count_hedged:
                 left_out.append(f"{_label(source)} is hedged")
+            elif self.vague_ratio and tightest[source.id] > self.vague_ratio * finest:
+                left_out.append(
+                    f"{_label(source)} places it only within {_distance(tightest[source.id])}, "
+                    f"the most precise report within {_distance(finest)}"
+                )
             elif self.is_aggregator(source):
                 aggregators.append(source)
             else:

@@ -179,3 +179,24 @@ def test_bad_policy_files_name_the_file_and_field(tmp_path: Path, content: str, 
 def test_policy_fields_are_documented() -> None:
     for name, field in StatusPolicy.model_fields.items():
         assert field.description, name
+
+
+def test_a_vague_source_does_not_corroborate_a_precise_place() -> None:
+    palace = located("p", source("nicksortor"), radius_m=950.0, media=VIDEO)
+    citywide = located("c", source("disclosetv"), radius_m=14_700.0, where="Caracas", media=VIDEO)
+    verdict = POLICY.assess([palace, citywide])
+    assert verdict.status is Status.unconfirmed and verdict.independent_sources == 1
+    assert verdict.reason == (
+        "Unconfirmed: single source (@nicksortor), with footage. Not counted: @disclosetv places it only within "
+        "14.7 km, the most precise report within 950 m."
+    )
+    # a comparable circle counts ("around Miraflores", 1.5 km, next to "near the palace", 950 m) ...
+    district = located("d", source("other"), radius_m=1_500.0, media=VIDEO)
+    assert POLICY.assess([palace, district]).status is Status.confirmed
+    # ... and so do two vague reports of the same city; a desk can turn the check off
+    other_city = located("o", source("other"), radius_m=15_000.0, media=VIDEO)
+    assert POLICY.assess([citywide, other_city]).status is Status.confirmed
+    assert StatusPolicy(vague_ratio=0).assess([palace, citywide]).status is Status.confirmed
+    # the source's most precise report decides: a vague report next to a precise one of the same source counts
+    both = located("c2", source("disclosetv"), radius_m=900.0, media=VIDEO)
+    assert POLICY.assess([palace, citywide, both]).independent_sources == 2
