@@ -223,3 +223,78 @@ def test_tricky_shapes_found_in_review():
     notes = [n.text for n in event.notes]
     assert "Now the situation is calmer, officials said." in notes
     assert "Workers went on strike in Lille." in notes  # a labour strike is not an air strike
+
+
+MULTI = """Night in Caracas
+Gunfire near Miraflores and a protest in Chacao on Tuesday.
+Loud blasts were heard in Petare early Tuesday, and armoured vehicles were reportedly moving toward La Carlota.
+Tanks were moving toward La Carlota while protesters gathered in Chacao.
+Smoke was seen in Petare as troops were allegedly heading to Miraflores Palace.
+Explosions and gunfire were heard in Petare.
+Protests in Chacao and Petare, and gunfire near Miraflores.
+Calm returned at dawn; reportedly tanks were seen near Miraflores and a protest in Chacao.
+Soldiers such as conscripts were deployed near Miraflores.
+"""
+
+
+def _multi() -> dict[tuple[str, str], object]:
+    event = draft_event(MULTI, source_path="multi.txt", article_date=date(2026, 1, 6))
+    return {(r.span.text.split()[0], r.event_type): r for r in event.reports}
+
+
+def test_each_event_in_a_sentence_keeps_the_place_of_its_own_clause():
+    got = _multi()
+    assert got[("Gunfire", "gunfire")].where == "near Miraflores"
+    assert got[("Gunfire", "protest")].where == "in Chacao"  # " and " right before a new event cue
+    blasts, vehicles = got[("Loud", "explosion")], got[("Loud", "armoured_vehicles")]
+    assert (blasts.where, blasts.place_role, blasts.hedges) == ("heard in Petare", PlaceRole.observed_from, [])
+    assert (vehicles.where, vehicles.place_role) == ("moving toward La Carlota", PlaceRole.destination)
+    assert vehicles.hedges == ["reportedly"] and "reportedly" not in blasts.summary
+    assert got[("Tanks", "armoured_vehicles")].place_role is PlaceRole.destination  # "while" ends the clause
+    assert got[("Tanks", "protest")].where == "in Chacao"
+    smoke, troops = got[("Smoke", "smoke_fire")], got[("Smoke", "armed_movement")]  # a conjunction "as"
+    assert (smoke.where, smoke.hedges) == ("in Petare", [])
+    assert (troops.where, troops.place_role, troops.hedges) == (
+        "heading to Miraflores Palace",
+        PlaceRole.destination,
+        ["allegedly"],
+    )
+    # "and" between two places is no event boundary; ", and" before the next event is
+    assert got[("Protests", "protest")].where == "in Chacao" and got[("Protests", "gunfire")].where == "near Miraflores"
+
+
+def test_an_event_clause_without_a_place_takes_the_sentence_place_and_an_opening_hedge_covers_all():
+    got = _multi()
+    assert got[("Explosions", "explosion")].where == got[("Explosions", "gunfire")].where == "heard in Petare"
+    assert got[("Explosions", "explosion")].place_role is PlaceRole.observed_from
+    tanks, protest = got[("Calm", "armoured_vehicles")], got[("Calm", "protest")]
+    assert (tanks.where, protest.where) == ("near Miraflores", "in Chacao")
+    assert tanks.hedges == protest.hedges == ["reportedly"]  # "reportedly" opens the clause holding both claims
+    assert got[("Soldiers", "armed_movement")].where == "near Miraflores"  # "such as" is no clause boundary
+
+
+def test_event_clauses_split_only_between_event_cues():
+    from incidents.extract.clauses import event_clauses
+    from incidents.extract.cues import find_event_types
+    from incidents.extract.segments import Segment
+
+    def pieces(text: str) -> list[str]:
+        seg = Segment(10, 10 + len(text), text)
+        cues = [(10 + a, 10 + b) for _, a, b in find_event_types(text)]
+        return [text[a - 10 : b - 10].strip(" ,") for a, b in event_clauses(seg, cues)]
+
+    assert pieces("Gunfire near Miraflores and a protest in Chacao") == [
+        "Gunfire near Miraflores",
+        "and a protest in Chacao",
+    ]
+    assert pieces("Protests in Chacao and Petare as well as arrests in Catia") == [
+        "Protests in Chacao and Petare",
+        "as well as arrests in Catia",
+    ]
+    assert pieces("Gunfire and explosions were heard in Petare") == ["Gunfire", "and explosions were heard in Petare"]
+    assert (
+        pieces("Gunfire near Miraflores and Chacao, with a protest later")
+        == ["Gunfire near Miraflores and Chacao, with a protest later"] * 2
+    )  # no boundary: one shared clause
+    assert pieces("Smoke in Petare; arrests in Catia") == ["Smoke in Petare", "arrests in Catia"]
+    assert pieces("Explosions were heard in Petare") == ["Explosions were heard in Petare"]

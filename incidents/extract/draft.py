@@ -17,6 +17,7 @@ from ..geocode import PlaceResolver, default_resolver
 from ..loader import DATE_YEARS, date_in_range
 from ..models import EventFile, Note, PlaceRole, Precision, Report, Source, SourceKind, Span, When
 from ..taxonomy import event_type_info
+from .clauses import clause_at, event_clauses
 from .cues import find_event_types, find_hedges, leading_hedges
 from .places import PlaceMention, find_places, infer_context
 from .segments import Post, Segment, split_article, strip_prefix
@@ -26,7 +27,6 @@ __all__ = ["draft_event", "draft_yaml", "ARTICLE_SOURCE"]
 
 ARTICLE_SOURCE = "article"
 _NOTE_LIMIT = 20_000  # Note.text's limit; the span keeps the whole text
-_CLAUSE = re.compile(r"[;.!?]\s+|\s+[—–-]{1,2}\s+")
 
 
 @cache
@@ -38,38 +38,40 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40] or "x"
 
 
-def _clauses(segment: Segment) -> list[tuple[int, int]]:
-    bounds, cursor = [], 0
-    for match in _CLAUSE.finditer(segment.text):
-        bounds.append((cursor, match.start()))
-        cursor = match.end()
-    bounds.append((cursor, len(segment.text)))
-    return [(segment.start + a, segment.start + b) for a, b in bounds]
-
-
-def _claim_hedges(segment: Segment, cue_at: int) -> list[str]:
-    """Hedges of the clause that makes the claim, plus one that opens the whole sentence or post ("Unconfirmed:",
-    "According to circulating reports, ..."); "X happened; separately, Y allegedly happened" hedges Y only."""
-    clause = next(((a, b) for a, b in _clauses(segment) if a <= cue_at <= b), (segment.start, segment.end))
-    local = find_hedges(segment.text[clause[0] - segment.start : clause[1] - segment.start])
+def _claim_hedges(segment: Segment, cue_at: int, own: tuple[int, int]) -> list[str]:
+    """Hedges of the event clause `own` that makes the claim, plus one that opens the whole sentence or post
+    ("Unconfirmed:", "According to circulating reports, ...") or the sentence clause holding the claim;
+    "X happened; separately, Y allegedly happened" and "X happened, and Y reportedly happened" hedge Y only."""
+    clause = clause_at(segment, cue_at) or (segment.start, segment.end)
+    local = find_hedges(segment.text[own[0] - segment.start : own[1] - segment.start])
     opening = leading_hedges(segment.text)
+    if own[0] > clause[0]:  # a later event in its sentence clause: an opening hedge there covers it too
+        opening += leading_hedges(segment.text[clause[0] - segment.start : clause[1] - segment.start])
     return list(dict.fromkeys([*opening, *local]))
 
 
-def _best_place(mentions: list[PlaceMention], cue_at: int, segment: Segment) -> PlaceMention | None:
-    """The place for a cue: in its clause, else a later clause; qualifier-led phrases first, then precision."""
+def _closest(mentions: list[PlaceMention]) -> PlaceMention:
+    """Qualifier-led phrases first, then precision, then the first named."""
+    return min(mentions, key=lambda m: (m.geocode.qualifier is None, m.rank, m.geocode.radius_m, m.start))
+
+
+def _best_place(
+    mentions: list[PlaceMention], cue_at: int, segment: Segment, own: tuple[int, int]
+) -> PlaceMention | None:
+    """The place for a cue: in its event clause `own`, else in its sentence clause, else a later sentence clause."""
     usable = [m for m in mentions if m.geocode.precision is not Precision.country]
     if not usable:
         return None
-    clause = next(((a, b) for a, b in _clauses(segment) if a <= cue_at <= b), None)
+    mine = [m for m in usable if own[0] <= m.start <= own[1]]
+    if mine:
+        return _closest(mine)
+    clause = clause_at(segment, cue_at)
     if clause is None:
         near = usable
     else:
         # the cue's own clause, else a later one ("Explosions heard. Location: Caracas"), never an earlier claim's
         near = [m for m in usable if clause[0] <= m.start <= clause[1]] or [m for m in usable if m.start > clause[1]]
-    if not near:
-        return None
-    return min(near, key=lambda m: (m.geocode.qualifier is None, m.rank, m.geocode.radius_m, m.start))
+    return _closest(near) if near else None
 
 
 def _sources(posts: list[Post], label: str) -> dict[str, Source]:
@@ -77,37 +79,55 @@ def _sources(posts: list[Post], label: str) -> dict[str, Source]:
     for post in posts:
         if post.handle:
             sid = _slug(post.handle)
-            sources.setdefault(sid, Source(id=sid, name=post.name or f"@{post.handle}", handle=f"@{post.handle}",
-                                           kind=SourceKind.social, url=f"https://x.com/{post.handle}"))
+            sources.setdefault(
+                sid,
+                Source(
+                    id=sid,
+                    name=post.name or f"@{post.handle}",
+                    handle=f"@{post.handle}",
+                    kind=SourceKind.social,
+                    url=f"https://x.com/{post.handle}",
+                ),
+            )
         else:
-            sources.setdefault("unattributed", Source(id="unattributed", name="Unattributed embedded post",
-                                                      kind=SourceKind.social))
+            sources.setdefault(
+                "unattributed", Source(id="unattributed", name="Unattributed embedded post", kind=SourceKind.social)
+            )
     # The publisher embeds the posts, so it relays them rather than corroborating them.
     sources[ARTICLE_SOURCE] = Source(id=ARTICLE_SOURCE, name=label, kind=SourceKind.media, cites=sorted(sources))
     return sources
 
 
-def draft_event(text: str, *, source_path: str | None = None, article_date: date | None = None,
-                tz: str | None = None, resolver: PlaceResolver | None = None) -> EventFile:
+def draft_event(
+    text: str,
+    *,
+    source_path: str | None = None,
+    article_date: date | None = None,
+    tz: str | None = None,
+    resolver: PlaceResolver | None = None,
+) -> EventFile:
     """A draft EventFile from article text; every report keeps the exact span it came from."""
     if tz is not None:
         try:
             ZoneInfo(tz)
         except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
-            raise InputError(f"unknown time zone {tz[:60]!r}; use an IANA name such as America/Caracas",
-                             field="--tz") from exc
+            raise InputError(
+                f"unknown time zone {tz[:60]!r}; use an IANA name such as America/Caracas", field="--tz"
+            ) from exc
     if not date_in_range(article_date):
         raise InputError(f"date {article_date} is outside the years {DATE_YEARS[0]}-{DATE_YEARS[1]}", field="--date")
     try:
         return _draft(text, source_path, article_date, tz, resolver or default_resolver())
     except ValidationError as exc:  # a last guard: the draft must never be a traceback
         err = exc.errors(include_url=False)[0]
-        raise InputError(f"cannot draft an incident file: {err['msg'][:200]}",
-                         field=".".join(str(p) for p in err["loc"]) or None) from exc
+        raise InputError(
+            f"cannot draft an incident file: {err['msg'][:200]}", field=".".join(str(p) for p in err["loc"]) or None
+        ) from exc
 
 
-def _draft(text: str, source_path: str | None, article_date: date | None, tz: str | None,
-           resolver: PlaceResolver) -> EventFile:
+def _draft(
+    text: str, source_path: str | None, article_date: date | None, tz: str | None, resolver: PlaceResolver
+) -> EventFile:
     headline, statements, posts = split_article(text)
     if headline is None:
         raise InputError("the article is empty", field="text")
@@ -135,11 +155,13 @@ def _draft(text: str, source_path: str | None, article_date: date | None, tz: st
         when = find_when(segment.text, day) or When(start=day)
         mentions = find_places(segment.text, resolver, context, offset=segment.start)
         made = 0
-        for term, cue_start, _ in find_event_types(segment.text):
-            place = _best_place(mentions, segment.start + cue_start, segment)
+        cues = find_event_types(segment.text)
+        own_clauses = event_clauses(segment, [(segment.start + a, segment.start + b) for _, a, b in cues])
+        for (term, cue_start, _), own in zip(cues, own_clauses, strict=True):
+            place = _best_place(mentions, segment.start + cue_start, segment, own)
             if place is None:
                 continue
-            claim_hedges = _claim_hedges(segment, segment.start + cue_start)
+            claim_hedges = _claim_hedges(segment, segment.start + cue_start, own)
             rid = f"{source_id}-{term.replace('_', '-')}"
             n = 2
             while rid in used_ids:
@@ -147,25 +169,48 @@ def _draft(text: str, source_path: str | None, article_date: date | None, tz: st
             used_ids.add(rid)
             who = sources[source_id].handle or sources[source_id].name
             label = event_type_info(term).label.lower().replace(" / ", " or ")
-            summary = (f"{who} reports {label} {place.text}"
-                       + (f" ({', '.join(claim_hedges)})" if claim_hedges else "") + ".")
-            reports.append(Report(
-                id=rid, event_type=term, where=place.text, place_role=place.geocode.role, when=when, source=source_id,
-                url=sources[source_id].url if post else None, media=list(post.media) if post else [],
-                summary=summary, hedges=claim_hedges,
-                span=Span(start=segment.start, end=segment.end, text=segment.text),
-            ))
+            summary = (
+                f"{who} reports {label} {place.text}" + (f" ({', '.join(claim_hedges)})" if claim_hedges else "") + "."
+            )
+            reports.append(
+                Report(
+                    id=rid,
+                    event_type=term,
+                    where=place.text,
+                    place_role=place.geocode.role,
+                    when=when,
+                    source=source_id,
+                    url=sources[source_id].url if post else None,
+                    media=list(post.media) if post else [],
+                    summary=summary,
+                    hedges=claim_hedges,
+                    span=Span(start=segment.start, end=segment.end, text=segment.text),
+                )
+            )
             made += 1
         if not made:
             note_text = (strip_prefix(segment.text) or segment.text)[:_NOTE_LIMIT]
-            notes.append(Note(id=f"note-{len(notes) + 1}", text=note_text, source=source_id,
-                              hedges=hedges, span=Span(start=segment.start, end=segment.end, text=segment.text)))
+            notes.append(
+                Note(
+                    id=f"note-{len(notes) + 1}",
+                    text=note_text,
+                    source=source_id,
+                    hedges=hedges,
+                    span=Span(start=segment.start, end=segment.end, text=segment.text),
+                )
+            )
     return EventFile(
         title=headline.text[:300],
-        description=(f"Draft made by incident-map extract from {name}: review every report, place and hedge before"
-                     f" publishing.{zone_note}"),
-        timezone=tz, reference_date=reference, context=context, sources=list(sources.values()),
-        reports=reports, notes=notes,
+        description=(
+            f"Draft made by incident-map extract from {name}: review every report, place and hedge before"
+            f" publishing.{zone_note}"
+        ),
+        timezone=tz,
+        reference_date=reference,
+        context=context,
+        sources=list(sources.values()),
+        reports=reports,
+        notes=notes,
     )
 
 
@@ -176,6 +221,3 @@ def draft_yaml(event: EventFile) -> str:
         if report.get("place_role") == PlaceRole.location.value:
             del report["place_role"]
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=110)
-
-
-
