@@ -9,10 +9,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from .models import EventFile, GeoContext, Report, Source
+from .models import EventFile, GeoContext, Note, Report, Source
 
-__all__ = ["REPORT_COLUMNS", "EVENT_COLUMNS", "LIST_COLUMNS", "NUMBER_COLUMNS", "report_record", "event_record",
-           "report_mapping", "source_mapping", "event_mapping", "iso_date"]
+__all__ = ["REPORT_COLUMNS", "EVENT_COLUMNS", "NOTE_COLUMNS", "LIST_COLUMNS", "NUMBER_COLUMNS", "report_record",
+           "event_record", "note_record", "note_mapping", "report_mapping", "source_mapping", "event_mapping",
+           "iso_date"]
 
 # What an analyst can write: every Report field, flattened, and the report's source.
 REPORT_COLUMNS: tuple[str, ...] = (
@@ -24,6 +25,12 @@ REPORT_COLUMNS: tuple[str, ...] = (
 )
 # The event a report belongs to, repeated on every row so that one table is a whole incident file.
 EVENT_COLUMNS: tuple[str, ...] = ("event_title", "event_timezone", "context_country", "context_city")
+# A context note (a claim with no place) and its source, as a GeoJSON export's `notes` member lists them.
+NOTE_COLUMNS: tuple[str, ...] = (
+    "id", "text", "hedges", "when_start", "when_end", "when_precision", "when_text",
+    "source", "source_name", "source_handle", "source_kind", "source_url", "source_cites",
+    "span_start", "span_end", "span_text",
+)
 LIST_COLUMNS = frozenset({"media", "hedges", "source_cites"})
 NUMBER_COLUMNS = frozenset({"lat", "lon", "radius_m", "span_start", "span_end"})
 
@@ -76,6 +83,43 @@ def event_record(title: str, timezone: str, context: GeoContext) -> dict[str, An
 
 def _given(row: dict[str, Any], *keys: str) -> dict[str, Any]:
     return {k: row[k] for k in keys if row.get(k) not in (None, "")}
+
+
+def note_record(note: Note, source: Source | None) -> dict[str, Any]:
+    """A context note and its source as NOTE_COLUMNS (raw values: None for absent, lists as lists)."""
+    when, span = note.when, note.span
+    return {
+        "id": note.id,
+        "text": note.text,
+        "hedges": list(note.hedges),
+        "when_start": iso_date(when.start) if when else None,
+        "when_end": iso_date(when.end) if when else None,
+        "when_precision": when.precision.value if when and when.precision else None,
+        "when_text": when.text if when else None,
+        "source": note.source,
+        "source_name": source.name if source else None,
+        "source_handle": source.handle if source else None,
+        "source_kind": source.kind.value if source else None,
+        "source_url": source.url if source else None,
+        "source_cites": list(source.cites) if source else [],
+        "span_start": span.start if span else None,
+        "span_end": span.end if span else None,
+        "span_text": span.text if span else None,
+    }
+
+
+def note_mapping(row: dict[str, Any]) -> dict[str, Any]:
+    """The Note fields of a record, nested as an incident file has them (absent values left out)."""
+    out = _given(row, "id", "text", "source")
+    if row.get("hedges"):
+        out["hedges"] = row["hedges"]
+    when = {k.removeprefix("when_"): row[k] for k in ("when_start", "when_end", "when_precision", "when_text")
+            if row.get(k) not in (None, "")}
+    if when:
+        out["when"] = when
+    if row.get("span_start") not in (None, "") or row.get("span_text") not in (None, ""):
+        out["span"] = {"start": row.get("span_start"), "end": row.get("span_end"), "text": row.get("span_text")}
+    return out
 
 
 def report_mapping(row: dict[str, Any]) -> dict[str, Any]:

@@ -15,17 +15,19 @@ import math
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from .errors import InputError
 from .loader import read_input_text
-from .models import Report, Source
+from .models import Note, Report, Source
 from .records import (
     EVENT_COLUMNS,
     LIST_COLUMNS,
+    NOTE_COLUMNS,
     NUMBER_COLUMNS,
     REPORT_COLUMNS,
     event_mapping,
+    note_mapping,
     report_mapping,
     source_mapping,
 )
@@ -134,22 +136,29 @@ def _check(row: dict[str, Any], where: str) -> tuple[dict[str, Any], dict[str, A
     """The row's report and source mappings, validated so errors name the row and its column."""
     _check_groups(row, where)
     report, source = report_mapping(row), source_mapping(row)
-    for model, data, prefix in ((Report, report, ""), (Source, source, "source_")):
-        try:
-            model.model_validate(data)
-        except ValidationError as exc:
-            err = exc.errors(include_url=False)[0]
-            dotted = ".".join(str(p) for p in err["loc"] if not str(p).startswith("function-"))
-            column = _FIELD_COLUMN.get(dotted, prefix + dotted if dotted and prefix and dotted != "id" else dotted)
-            if prefix and dotted == "id":
-                column = "source"
-            message = err["msg"].removeprefix("Value error, ")
-            if err["type"] == "missing":
-                message = "required column is missing or empty"
-            elif err["type"] == "extra_forbidden":
-                message = "unknown field"
-            raise InputError(message, record=where, field=column or None) from exc
+    _validated(Report, report, where, "")
+    _validated(Source, source, where, "source_")
     return report, source
+
+
+def _validated(model: type[BaseModel], data: dict[str, Any], where: str, prefix: str) -> None:
+    """Validate `data` as `model`; an error names the record and the column (`prefix` for a source's columns)."""
+    try:
+        model.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors(include_url=False)[0]
+        dotted = ".".join(str(p) for p in err["loc"] if not str(p).startswith("function-"))
+        # a union type adds the member it tried ("when.start.datetime"): name the column the cell came from
+        nested = next((c for f, c in _FIELD_COLUMN.items() if dotted == f or dotted.startswith(f + ".")), None)
+        column = nested or (prefix + dotted if dotted and prefix and dotted != "id" else dotted)
+        if prefix and dotted == "id":
+            column = "source"
+        message = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "missing":
+            message = "required column is missing or empty"
+        elif err["type"] == "extra_forbidden":
+            message = "unknown field"
+        raise InputError(message, record=where, field=column or None) from exc
 
 
 def _merge_source(sources: dict[str, dict[str, Any]], source: dict[str, Any], where: str) -> None:
@@ -246,7 +255,40 @@ def _read_geojson(path: Path) -> dict[str, Any]:
     name = data.get("name")
     member = data.get("event")  # written by our exports: event_title, event_timezone, context_country, context_city
     defaults = _row({k: v for k, v in member.items() if k in EVENT_COLUMNS}, "event") if isinstance(member, dict) else None
-    return _event(rows, name if isinstance(name, str) and name.strip() else path.stem, defaults)
+    event = _event(rows, name if isinstance(name, str) and name.strip() else path.stem, defaults)
+    return _with_notes(event, data.get("notes"))
+
+
+def _with_notes(event: dict[str, Any], member: Any) -> dict[str, Any]:
+    """The context notes of our GeoJSON exports (`notes`, NOTE_COLUMNS records) added to `event`, with their sources."""
+    if member is None:
+        return event
+    if not isinstance(member, list):
+        raise InputError("'notes' must be a list", field="notes")
+    sources = {s["id"]: s for s in event["sources"]}
+    notes = []
+    for j, raw in enumerate(member):
+        where = f"note {j}"
+        if not isinstance(raw, dict):
+            raise InputError("a note must be an object", record=where)
+        unknown = sorted(k for k in raw if k not in NOTE_COLUMNS)
+        if unknown:
+            raise InputError(f"unknown field {unknown[0][:60]!r} (known: {', '.join(NOTE_COLUMNS)})", record=where,
+                             field=unknown[0][:60])
+        row = {column: _cell(column, value, where) for column, value in raw.items()}
+        note = note_mapping(row)
+        _validated(Note, note, where, "")
+        if note.get("source"):
+            source = source_mapping(row)
+            _validated(Source, source, where, "source_")
+            _merge_source(sources, source, where)
+        notes.append(note)
+    for source in list(sources.values()):
+        for cited in source.get("cites", []):
+            sources.setdefault(cited, {"id": cited, "name": cited})  # as _event keeps a source only cited
+    event["sources"] = list(sources.values())
+    event["notes"] = notes
+    return event
 
 
 def read_tabular_event(path: str | Path) -> dict[str, Any]:

@@ -174,6 +174,51 @@ def test_csv_to_geojson_to_csv_keeps_every_field(tmp_path: Path, seed_exports: P
     assert sorted(_rows(tmp_path / "nested.reports.csv"), key=lambda r: r["id"]) == a
 
 
+def test_geojson_keeps_the_context_notes_and_loads_them_back(tmp_path: Path, seed_exports: Path, seed_mapped):
+    """Notes (claims with no place) travel in a `notes` member of both GeoJSON files; GDAL still reads the file."""
+    path = seed_exports / "caracas.geojson"
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    assert [n["id"] for n in doc["notes"]] == [n.id for n in seed_mapped.notes]
+    assert doc["notes"][0]["hedges"] == list(seed_mapped.notes[0].hedges) and doc["notes"][0]["source_kind"] == "media"
+    assert json.loads((seed_exports / "caracas.reports.geojson").read_text(encoding="utf-8"))["notes"] == doc["notes"]
+    assert len(pyogrio.read_dataframe(path)) == len(seed_mapped.incidents)
+    original = load_event(SEED)
+    for name in ("caracas.geojson", "caracas.reports.geojson"):
+        back = load_event(seed_exports / name)
+        assert [n.model_dump() for n in back.notes] == [n.model_dump() for n in original.notes], name
+        export(str(seed_exports / name), "-o", str(tmp_path / "again.geojson"))
+        assert (tmp_path / "again.geojson").read_bytes() == path.read_bytes(), name
+
+
+def test_geojson_notes_with_hostile_text_round_trip(tmp_path: Path):
+    for payload in PAYLOADS[::9]:
+        src = write_hostile_event(tmp_path / "h.yaml", payload)
+        out = tmp_path / "h.geojson"
+        export_file(build_event(load_event(src), merge=False), out)
+        assert [n.text for n in load_event(out).notes] == [n.text for n in load_event(src).notes] == [payload.strip()
+                                                                                                   or payload]
+
+
+@pytest.mark.parametrize(
+    ("notes", "message"),
+    [
+        ({"a": 1}, "'notes' must be a list"),
+        (["x"], "note 0: a note must be an object"),
+        ([{"id": "n1", "text": "t", "colour": "red"}], "note 0: field 'colour': unknown field 'colour'"),
+        ([{"id": "n1"}], "note 0: field 'text'"),
+        ([{"id": "n1", "text": "t", "when_start": "2026-13-01"}], "note 0: field 'when_start'"),
+    ],
+)
+def test_bad_geojson_notes_name_the_note_and_field(tmp_path: Path, seed_exports: Path, notes, message, capsys):
+    doc = json.loads((seed_exports / "caracas.geojson").read_text(encoding="utf-8"))
+    doc["notes"] = notes
+    path = tmp_path / "bad.geojson"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    assert main(["export", str(path), "-o", str(tmp_path / "out.geojson")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert message in err and str(path) in err and "\n" not in err
+
+
 def test_a_hand_written_csv_with_few_columns_loads(tmp_path: Path):
     path = tmp_path / "mine.csv"
     path.write_text(
@@ -281,9 +326,10 @@ def test_outputs_never_replace_an_input(tmp_path: Path, capsys):
     assert {p: p.read_bytes() for p in before} == before
 
 
-def test_kml_names_are_escaped(tmp_path: Path):
+def test_kml_names_are_plain_text_xml_escaped_once(tmp_path: Path):
     src = write_hostile_event(tmp_path / "h.yaml", "<img src=x onerror=alert(1)>")
     out = tmp_path / "h.kml"
     write_kml(build_event(load_event(src), merge=False), out)
     names = [n.text for n in ET.parse(out).getroot().iter("{http://www.opengis.net/kml/2.2}name")]
-    assert any("&lt;img" in n for n in names) and not any("<img" in n for n in names)
+    assert any("<img src=x onerror=alert(1)>" in n for n in names)  # shown as written: <name> is plain text
+    assert "<img" not in out.read_text(encoding="utf-8")  # XML-escaped in the file, never markup

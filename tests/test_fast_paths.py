@@ -187,7 +187,7 @@ def _plain_geojson(mapped, path: Path, polygons: bool, reports: bool) -> dict[st
 
     from incidents.records import event_record
     from layers.geometry import uncertainty_circles
-    from maps.export.geojson import sibling
+    from maps.export.geojson import note_records, sibling
 
     def point(lon, lat):
         return {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]}
@@ -203,7 +203,8 @@ def _plain_geojson(mapped, path: Path, polygons: bool, reports: bool) -> dict[st
         }
         for i in incidents
     ]
-    out = {path.name: _sorted(feature_collection(features, mapped.title, event)) + b"\n"}
+    notes = note_records(mapped)
+    out = {path.name: _sorted(feature_collection(features, mapped.title, event, notes)) + b"\n"}
     if polygons:
         circles = uncertainty_circles(
             [i.geocode.lon for i in incidents],
@@ -237,7 +238,7 @@ def _plain_geojson(mapped, path: Path, polygons: bool, reports: bool) -> dict[st
             for r in inc.reports
         ]
         out[sibling(path, "reports").name] = (
-            _sorted(feature_collection(rows, f"{mapped.title} (reports)", event)) + b"\n"
+            _sorted(feature_collection(rows, f"{mapped.title} (reports)", event, notes)) + b"\n"
         )
     return out
 

@@ -25,11 +25,11 @@ from incidents.atomic import atomic_path
 from incidents.errors import OutputError
 from incidents.gc_pause import gc_paused
 from incidents.models import Incident, MappedEvent
-from incidents.records import event_record
+from incidents.records import event_record, note_record
 from layers.fast_properties import FastProperties, presorted, property_builders
 from layers.geometry import uncertainty_circles
 
-__all__ = ["write_geojson", "feature_collection", "sibling", "round_coords", "CHUNK"]
+__all__ = ["write_geojson", "feature_collection", "note_records", "sibling", "round_coords", "CHUNK"]
 
 DECIMALS = 6
 CHUNK = 1024  # features serialised per orjson call
@@ -54,18 +54,30 @@ def _point(lon: float, lat: float) -> dict[str, Any]:
 
 
 def feature_collection(
-    features: list[dict[str, Any]], name: str | None = None, event: dict[str, Any] | None = None
+    features: list[dict[str, Any]],
+    name: str | None = None,
+    event: dict[str, Any] | None = None,
+    notes: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """An RFC 7946 FeatureCollection (no `crs`: WGS84 longitude/latitude is implied).
 
-    `event` (title, time zone, context) is kept as a foreign member so the file loads back as an incident file.
+    `event` (title, time zone, context) and `notes` (the context notes, claims with no place) are kept as foreign
+    members so the file loads back as the whole incident file.
     """
     collection: dict[str, Any] = {"type": "FeatureCollection", "features": features}
     if name:
         collection["name"] = name
     if event:
         collection["event"] = event
+    if notes:
+        collection["notes"] = notes
     return collection
+
+
+def note_records(mapped: MappedEvent) -> list[dict[str, Any]]:
+    """The event's context notes as `incidents.records.NOTE_COLUMNS` records, with their sources."""
+    sources = {s.id: s for s in mapped.sources}
+    return [note_record(n, sources.get(n.source) if n.source else None) for n in mapped.notes]
 
 
 def _write_back(fd: int, written: list[int]) -> None:
@@ -216,7 +228,7 @@ def write_geojson(
     incident_props, report_props = property_builders(sample)
     event = event_record(mapped.title, mapped.timezone, mapped.context)
     fast = presorted(incident_props)
-    collection = feature_collection([], mapped.title, event)
+    collection = feature_collection([], mapped.title, event, note_records(mapped))
     written = [_stream(path, collection, _point_features(incidents, incident_props), presorted=fast)]
     if polygons:
         collection = feature_collection([], f"{mapped.title} (uncertainty)")
@@ -226,7 +238,7 @@ def write_geojson(
             )
         )
     if reports:
-        collection = feature_collection([], f"{mapped.title} (reports)", event)
+        collection = feature_collection([], f"{mapped.title} (reports)", event, note_records(mapped))
         written.append(
             _stream(
                 sibling(path, "reports"),
