@@ -7,6 +7,7 @@ from typing import Any
 
 from pyproj import Geod
 
+from .areas import precision_from_size
 from .backends import PlaceCandidate
 from .models import GazetteerRef, Precision
 
@@ -61,18 +62,6 @@ def precision_for(tags: Iterable[object]) -> Precision | None:
     return None
 
 
-def _precision_from_size(radius_m: float) -> Precision:
-    if radius_m < 1_000:
-        return Precision.landmark
-    if radius_m < 5_000:
-        return Precision.district
-    if radius_m < 30_000:
-        return Precision.city
-    if radius_m < 300_000:
-        return Precision.region
-    return Precision.country
-
-
 def bbox_radius_m(south: float, north: float, west: float, east: float) -> float:
     """Half the geodesic diagonal of a bounding box, clamped to 100 m .. 20,000 km."""
     values = (float(south), float(north), float(west), float(east))
@@ -95,7 +84,7 @@ def _candidate(
     radius = bbox_radius_m(*bbox) if bbox is not None else None
     precision = precision_for(tags)
     if precision is None:
-        precision = _precision_from_size(radius) if radius is not None else Precision.landmark
+        precision = precision_from_size(radius) if radius is not None else Precision.landmark
     if radius is None:
         radius = _FALLBACK_RADIUS_M[precision]
     code = country.strip().upper() if isinstance(country, str) and len(country.strip()) == 2 else None

@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from .areas import area_circle, precision_from_size
 from .errors import InputError
 from .loader import read_input_text
 from .models import Note, Report, Source
@@ -236,6 +237,14 @@ def _feature_rows(feature: Any, index: int) -> list[tuple[str, dict[str, Any]]]:
         if not (isinstance(coords, list) and len(coords) >= 2):
             raise InputError("a Point needs [longitude, latitude]", record=where, field="geometry")
         row["lon"], row["lat"] = _cell("lon", coords[0], where), _cell("lat", coords[1], where)
+    elif "lat" not in props and "lon" not in props and isinstance(geometry, dict) and geometry.get("type"):
+        # an area (Polygon, LineString, ...): the circle that holds it, unless the properties give radius/precision
+        try:
+            row["lat"], row["lon"], radius = area_circle(geometry)
+        except InputError as exc:
+            raise exc.located(record=where) from exc
+        if row.get("radius_m") is None and row.get("precision") is None:
+            row["radius_m"], row["precision"] = radius, precision_from_size(radius).value
     return [(where, row)]
 
 
