@@ -394,9 +394,12 @@ class Counts(_Derived):
 
     def line(self) -> str:
         """A one-line summary for the terminal."""
+        def n(count: int, noun: str) -> str:
+            return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
         return (
-            f"{self.read} reports read, {self.mapped} mapped into {self.incidents} incidents "
-            f"({self.merged} merged into others), {self.unresolved} unresolved, {self.notes} context notes"
+            f"{n(self.read, 'report')} read, {self.mapped} mapped into {n(self.incidents, 'incident')} "
+            f"({self.merged} merged into others), {self.unresolved} unresolved, {n(self.notes, 'context note')}"
         )
 
 

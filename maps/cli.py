@@ -1,4 +1,8 @@
-"""`incident-map`: one console command with subcommands; user errors become one line and exit status 2."""
+"""`incident-map`: one console command with subcommands; user errors become one line and exit status 2.
+
+Click's usage errors (a missing or unreadable input, a bad `--date`, an unknown option) are one line too, in the
+same `incident-map: error: ...` form; only `incident-map` with no arguments prints the help.
+"""
 
 from __future__ import annotations
 
@@ -39,8 +43,11 @@ def main(argv: list[str] | None = None) -> int:
     except click.exceptions.Abort:
         click.echo("incident-map: aborted", err=True)
         return 130
-    except click.ClickException as exc:
+    except click.exceptions.NoArgsIsHelpError as exc:  # `incident-map` alone: the help text is the answer
         exc.show()
+        return exc.exit_code
+    except click.ClickException as exc:  # a bad argument or option: one line, as our own errors
+        click.echo(f"incident-map: error: {' '.join(exc.format_message().split())}", err=True)
         return exc.exit_code
     except InputError as exc:
         click.echo(f"incident-map: error: {exc.one_line()}", err=True)

@@ -14,8 +14,8 @@ import yaml
 from maps.cli import main
 
 LINE = re.compile(
-    r"^(?P<read>\d+) reports read, (?P<mapped>\d+) mapped into (?P<incidents>\d+) incidents "
-    r"\((?P<merged>\d+) merged into others\), (?P<unresolved>\d+) unresolved, (?P<notes>\d+) context notes$"
+    r"^(?P<read>\d+) reports? read, (?P<mapped>\d+) mapped into (?P<incidents>\d+) incidents? "
+    r"\((?P<merged>\d+) merged into others\), (?P<unresolved>\d+) unresolved, (?P<notes>\d+) context notes?$"
 )
 
 

@@ -11,13 +11,19 @@ import click
 import orjson
 
 from incidents.atomic import write_atomic
-from incidents.errors import InputError
 from incidents.inputs import read_inputs
 from incidents.models import MappedEvent
 from incidents.pipeline import build_event
 from incidents.verify import StatusPolicy
 
-__all__ = ["input_options", "inputs_argument", "map_inputs", "write_unresolved"]
+from .outputs import unresolved_path
+
+__all__ = ["input_options", "inputs_argument", "map_inputs", "plural", "write_unresolved"]
+
+
+def plural(count: int, noun: str) -> str:
+    """`1 incident`, `2 incidents`, `0 incidents`."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def inputs_argument(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -30,12 +36,17 @@ def inputs_argument(func: Callable[..., Any]) -> Callable[..., Any]:
 def input_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """Options for reading articles and geocoding that render and export share."""
     func = click.option(
-        "--date", "article_date", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+        "--date",
+        "article_date",
+        type=click.DateTime(formats=["%Y-%m-%d"]),
+        default=None,
         help="Dateline for article inputs: relative phrases ('late Monday night') resolve against it.",
     )(func)
     func = click.option("--tz", default=None, help="Time zone for article inputs, e.g. America/Caracas.")(func)
     func = click.option(
-        "--online", type=click.Choice(["nominatim", "photon"]), default=None,
+        "--online",
+        type=click.Choice(["nominatim", "photon"]),
+        default=None,
         help="Also ask an online geocoder (opt-in; offline gazetteers are always tried first).",
     )(func)
     func = click.option("--no-merge", is_flag=True, help="Map every report on its own instead of merging.")(func)
@@ -67,30 +78,11 @@ def map_inputs(
     return mapped
 
 
-def written_beside(output: Path) -> list[Path]:
-    """Every file a command may write for `output`: itself, its unresolved list and its sibling layers."""
-    stem, suffix = output.stem, output.suffix
-    return [output, output.with_name(f"{stem}.unresolved.json"), output.with_name(f"{stem}.uncertainty{suffix}"),
-            output.with_name(f"{stem}.reports{suffix}")]
-
-
-def refuse_overwriting_inputs(inputs: Sequence[Path], outputs: Sequence[Path | None]) -> None:
-    """InputError (exit 2) when an output, or a file written beside it, is one of the inputs: inputs stay untouched."""
-    sources = {Path(i).resolve() for i in inputs}
-    for output in outputs:
-        if output is None:
-            continue
-        for target in written_beside(Path(output)):
-            if target.resolve() in sources:
-                raise InputError(f"writing {target} would replace an input file; choose another output name",
-                                 field="-o/--output")
-
-
 def write_unresolved(mapped: MappedEvent, output: Path) -> Path:
     """Write the unresolved records (with reasons) beside `output` as `<stem>.unresolved.json`."""
-    target = output.with_name(output.stem + ".unresolved.json")
+    target = unresolved_path(output)
     rows = [u.model_dump(mode="json") for u in mapped.unresolved]
     write_atomic(target, orjson.dumps({"unresolved": rows}, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS))
     if rows:
-        click.echo(f"{len(rows)} unresolved records listed in {target}", err=True)
+        click.echo(f"{plural(len(rows), 'unresolved record')} listed in {target}", err=True)
     return target

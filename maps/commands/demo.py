@@ -10,11 +10,18 @@ import click
 from ..compose import compose_map
 from ..export.geojson import write_geojson
 from .common import map_inputs, write_unresolved
+from .outputs import ensure_output_dir
 
 
 @click.command("demo")
-@click.option("-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("demo-out"),
-              show_default=True, help="Folder to write map.html and map.geojson into (created if missing).")
+@click.option(
+    "-o",
+    "--output-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("demo-out"),
+    show_default=True,
+    help="Folder to write map.html and map.geojson into (created if missing).",
+)
 @click.option("--self-contained", is_flag=True, help="Inline every script and style (no network needed; no basemap).")
 def command(output_dir: Path, self_contained: bool) -> None:
     """Render the bundled Caracas event of 5-6 January 2026.
@@ -23,7 +30,7 @@ def command(output_dir: Path, self_contained: bool) -> None:
     Example:
       incident-map demo -o demo-out && xdg-open demo-out/map.html
     """
-    output_dir.mkdir(parents=True, exist_ok=True)
+    ensure_output_dir(output_dir, "-o/--output-dir")
     with as_file(files("seeds").joinpath("caracas.yaml")) as seed:
         mapped = map_inputs([Path(seed)])
     html_path = output_dir / "map.html"

@@ -4,30 +4,53 @@ from __future__ import annotations
 
 import click
 import orjson
+from pydantic import ValidationError
 
+from incidents.countries import COUNTRY_HINT, country_code
 from incidents.errors import InputError, PlaceNotFound
 from incidents.geocode import default_resolver
 from incidents.models import GeoContext, PlaceRole
 
 
 def parse_context(text: str | None) -> GeoContext:
-    """'Caracas, VE' -> GeoContext(city='Caracas', country='VE'); 'VE' -> country only."""
+    """'Caracas, VE' or 'Lima, Peru' -> city and country; 'VE', 'PER' or 'Peru' alone -> the country only.
+
+    The last of several comma-separated parts must be a country (ISO alpha-2 or alpha-3 code or English name); one
+    part is a country when it names one, else a city. The result is validated by GeoContext, as the YAML loader
+    validates `context`; an unknown country is an InputError (exit 2).
+    """
     if not text:
         return GeoContext()
     parts = [p.strip() for p in text.split(",") if p.strip()]
-    country = parts[-1] if parts and len(parts[-1]) == 2 and parts[-1].isalpha() else None
+    if not parts:
+        return GeoContext()
+    last = parts[-1]
+    country = country_code(last)
+    looks_like_code = len(last.replace(".", "")) <= 3 and last.replace(".", "").isalpha()
+    if country is None and (len(parts) > 1 or looks_like_code):
+        raise InputError(f"unknown country {last[:60]!r}; {COUNTRY_HINT}", field="--context")
     city = ", ".join(parts[:-1] if country else parts) or None
     try:
         return GeoContext(country=country, city=city)
-    except ValueError as exc:
-        raise InputError(str(exc), field="--context") from exc
+    except ValidationError as exc:
+        raise InputError(
+            exc.errors(include_url=False)[0]["msg"].removeprefix("Value error, "), field="--context"
+        ) from exc
 
 
 @click.command("geocode")
 @click.argument("place")
-@click.option("--context", help='Where the event is, as "City, CC" (ISO country code), e.g. "Caracas, VE".')
-@click.option("--role", type=click.Choice([r.value for r in PlaceRole]), default="location", show_default=True,
-              help="location, observed_from (heard/seen from there) or destination (heading there).")
+@click.option(
+    "--context",
+    help='Where the event is, as "City, Country" (ISO code or English name), e.g. "Caracas, VE" or "Lima, Peru".',
+)
+@click.option(
+    "--role",
+    type=click.Choice([r.value for r in PlaceRole]),
+    default="location",
+    show_default=True,
+    help="location, observed_from (heard/seen from there) or destination (heading there).",
+)
 @click.option("--online", type=click.Choice(["nominatim", "photon"]), default=None, help="Also ask an online geocoder.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 def command(place: str, context: str | None, role: str, online: str | None, as_json: bool) -> None:

@@ -10,26 +10,49 @@ from incidents.errors import InputError
 
 from ..compose import MapOptions, compose_map
 from ..tiles import tile_source
-from .common import input_options, inputs_argument, map_inputs, refuse_overwriting_inputs, write_unresolved
+from .common import input_options, inputs_argument, map_inputs, write_unresolved
+from .outputs import Output, check_outputs, unresolved_path
 
 
 @click.command("render")
 @inputs_argument
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="The HTML map to write.")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The HTML map to write."
+)
 @click.option("--geojson", type=click.Path(dir_okay=False, path_type=Path), help="Also write the incidents as GeoJSON.")
-@click.option("--self-contained", is_flag=True, help="Inline every script and style; works with no network (no basemap).")
+@click.option(
+    "--self-contained", is_flag=True, help="Inline every script and style; works with no network (no basemap)."
+)
 @click.option("--embed", is_flag=True, help="Write an <iframe> snippet to paste into a report page instead of a page.")
 @click.option("--png", type=click.Path(dir_okay=False, path_type=Path), help="Also write a static PNG for PDF reports.")
-@click.option("--png-tiles", metavar="PRESET|URL",
-              help="Basemap for --png: 'osm', 'light' or an XYZ URL template (opt-in: fetches tiles).")
+@click.option(
+    "--png-tiles",
+    metavar="PRESET|URL",
+    help="Basemap for --png: 'osm', 'light' or an XYZ URL template (opt-in: fetches tiles).",
+)
 @click.option("--title", help="Map title (defaults to the event's title).")
 @click.option("--cluster", is_flag=True, help="Add an optional marker-cluster overlay.")
 @click.option("--heat", is_flag=True, help="Add an optional heat overlay.")
 @click.option("--asset-base", help="Load Leaflet from this URL/folder instead of the CDN (intranets, tests).")
 @input_options
-def command(inputs, output, geojson, self_contained, embed, png, png_tiles, title, cluster, heat, asset_base, article_date, tz,
-            online, no_merge, policy) -> None:
+def command(
+    inputs,
+    output,
+    geojson,
+    self_contained,
+    embed,
+    png,
+    png_tiles,
+    title,
+    cluster,
+    heat,
+    asset_base,
+    article_date,
+    tz,
+    online,
+    no_merge,
+    policy,
+) -> None:
     """Render incident files or articles as a layered HTML map.
 
     \b
@@ -40,7 +63,9 @@ def command(inputs, output, geojson, self_contained, embed, png, png_tiles, titl
     if png_tiles and not png:
         raise InputError("--png-tiles only draws a basemap under --png OUT.png; add --png", field="--png-tiles")
     tiles = tile_source(png_tiles) if png_tiles else None  # checked before the (slow) geocoding
-    refuse_overwriting_inputs(inputs, [output, geojson, png])
+    outputs = [Output(output, "-o/--output"), Output(unresolved_path(output), "-o/--output", "the unresolved list")]
+    outputs += [Output(path, option) for path, option in ((geojson, "--geojson"), (png, "--png")) if path]
+    check_outputs([*inputs, policy], outputs)
     mapped = map_inputs(inputs, article_date=article_date, tz=tz, online=online, no_merge=no_merge, policy=policy)
     incident_map = compose_map(mapped, title=title, options=MapOptions(cluster=cluster, heat=heat))
     written = [incident_map.save(output, self_contained=self_contained, embed=embed, asset_base=asset_base)]

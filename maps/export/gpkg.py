@@ -1,21 +1,59 @@
-"""GeoPackage export: `incidents` (points), `uncertainty` (geodesic polygons) and `reports` (points) layers."""
+"""GeoPackage export: `incidents` (points), `uncertainty` (geodesic polygons) and `reports` (points) layers.
+
+Columns get GeoPackage types GIS tools can filter and sort on: the resolved `time_start`/`time_end` are DateTime
+(UTC), the numeric report columns Real or Integer even where every value is empty. The raw `when_start`/`when_end`
+stay text: they are what the analyst wrote (a date, or a time with its own offset), and the CSV/YAML inputs read them.
+"""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+import geopandas as gpd
+import pandas as pd
 import pyogrio
 
 from incidents.atomic import atomic_path
 from incidents.errors import OutputError
 from incidents.models import MappedEvent
+from incidents.records import NUMBER_COLUMNS
 from layers.frame import to_geodataframe
 
-__all__ = ["write_gpkg", "GPKG_LAYERS"]
+__all__ = ["write_gpkg", "GPKG_LAYERS", "typed"]
 
 GPKG_LAYERS = ("incidents", "uncertainty", "reports")
 # GeoPackage stores a "last change" time per layer; a fixed one keeps the same input giving the same file.
 _FIXED_DATE = {"OGR_CURRENT_DATE": "2000-01-01T00:00:00.000Z"}
+
+
+_SHORT_YEAR = re.compile(r"^(\d{1,3})-")
+DATETIME_COLUMNS = ("time_start", "time_end")
+REAL_COLUMNS = tuple(sorted(c for c in NUMBER_COLUMNS if not c.startswith("span_")))  # lat, lon, radius_m
+INTEGER_COLUMNS = tuple(sorted(c for c in NUMBER_COLUMNS if c.startswith("span_")))  # character offsets
+
+
+def _utc_times(values: pd.Series) -> pd.Series:
+    """ISO 8601 UTC texts as datetimes; a year before 1000 that strftime wrote unpadded ("999-12-31") is padded."""
+    try:
+        return pd.to_datetime(values, utc=True, format="ISO8601")
+    except ValueError:
+        padded = values.map(lambda v: _SHORT_YEAR.sub(lambda m: m[1].zfill(4) + "-", v) if isinstance(v, str) else v)
+        return pd.to_datetime(padded, utc=True, format="ISO8601")
+
+
+def typed(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """`frame` with its time columns as UTC datetimes and its number columns numeric (empty cells stay null)."""
+    for column in DATETIME_COLUMNS:
+        if column in frame.columns:
+            frame[column] = _utc_times(frame[column])
+    for column in REAL_COLUMNS:
+        if column in frame.columns:
+            frame[column] = pd.to_numeric(frame[column], errors="raise").astype("float64")
+    for column in INTEGER_COLUMNS:
+        if column in frame.columns:
+            frame[column] = pd.to_numeric(frame[column], errors="raise").astype("Int64")
+    return frame
 
 
 def write_gpkg(mapped: MappedEvent, path: str | Path) -> list[Path]:
@@ -26,9 +64,15 @@ def write_gpkg(mapped: MappedEvent, path: str | Path) -> list[Path]:
         pyogrio.set_gdal_config_options(_FIXED_DATE)
         try:
             for layer in GPKG_LAYERS:
-                frame = to_geodataframe(mapped, layer, flat=True)
-                pyogrio.write_dataframe(frame, tmp, layer=layer, driver="GPKG", append=False,
-                                        layer_options={"IDENTIFIER": f"{mapped.title[:80]} ({layer})"})
+                frame = typed(to_geodataframe(mapped, layer, flat=True))
+                pyogrio.write_dataframe(
+                    frame,
+                    tmp,
+                    layer=layer,
+                    driver="GPKG",
+                    append=False,
+                    layer_options={"IDENTIFIER": f"{mapped.title[:80]} ({layer})"},
+                )
         except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, OSError) as exc:
             raise OutputError(f"{path}: cannot write GeoPackage: {exc}") from exc
         finally:

@@ -1,8 +1,10 @@
 """KML for Google Earth: one placemark per incident (point + geodesic uncertainty circle), folders per status.
 
-Balloons show only our `description`, which is HTML built from escaped text (Google Earth renders balloon HTML);
-names are escaped too (some viewers show them as HTML); ExtendedData keeps the raw values for GIS tools. Characters XML 1.0 cannot hold are replaced, so the file always
-parses. KML colours are aabbggrr.
+Balloons show only our `description`, which is HTML built from escaped text (Google Earth renders balloon HTML).
+Names are plain text: XML escaping only (ElementTree's), so GDAL, QGIS and Google Earth show `{{7*7}}` and `<b>` as
+written, not as entities; the balloon template never includes `$[name]`. ExtendedData keeps the raw values for GIS
+tools. Characters XML 1.0 cannot hold, and bidi overrides that would make a name read backwards, are replaced, so the
+file always parses. KML colours are aabbggrr.
 """
 
 from __future__ import annotations
@@ -23,17 +25,42 @@ from layers.geometry import uncertainty_circles
 from layers.properties import incident_properties
 from layers.styles import styles
 
-__all__ = ["write_kml", "xml_text"]
+__all__ = ["write_kml", "xml_text", "plain_name", "status_line"]
 
 NS = "http://www.opengis.net/kml/2.2"
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_DATA_FIELDS = ("status", "status_reason", "event_type", "radius_m", "precision", "place", "time_start", "time_end",
-                "time_precision", "independent_sources", "has_media", "hedges", "report_ids")
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_DATA_FIELDS = (
+    "status",
+    "status_reason",
+    "event_type",
+    "radius_m",
+    "precision",
+    "place",
+    "time_start",
+    "time_end",
+    "time_precision",
+    "independent_sources",
+    "has_media",
+    "hedges",
+    "report_ids",
+)
 
 
 def xml_text(value: object) -> str:
     """Text XML 1.0 can hold: control characters and lone surrogates become U+FFFD."""
     return _XML_INVALID.sub("\ufffd", "" if value is None else str(value))
+
+
+def plain_name(value: object, max_length: int = 300) -> str:
+    """A <name>: plain text (no HTML entities), bidi overrides replaced by U+FFFD, at most `max_length` characters."""
+    text = _BIDI.sub("\ufffd", xml_text(value))
+    return text if len(text) <= max_length else text[: max_length - 1] + "\u2026"
+
+
+def status_line(label: str, reason: str) -> str:
+    """`Confirmed: Corroborated by ...`; a reason that already starts with its label keeps it once."""
+    return reason if reason.lower().startswith(f"{label.lower()}:") else f"{label}: {reason}"
 
 
 def _sub(parent: ET.Element, tag: str, text: object | None = None, **attrs: str) -> ET.Element:
@@ -69,7 +96,7 @@ def _description(incident: Incident) -> str:
     verdict = incident.assessment
     lines = [
         f"<b>{escape_text(incident.title)}</b>",
-        f"{escape_text(styles().status[verdict.status].label)}: {escape_text(verdict.reason)}",
+        escape_text(status_line(styles().status[verdict.status].label, verdict.reason)),
         f"When: {escape_text(format_window(incident.time))}",
         f"Where: {escape_text(incident.place)} (within {incident.geocode.radius_m:,.0f} m,"
         f" {escape_text(incident.geocode.precision.value)})",
@@ -91,7 +118,7 @@ def _ring(parent: ET.Element, coords: Any) -> None:
 def _placemark(folder: ET.Element, incident: Incident, circle: BaseGeometry) -> None:
     props = incident_properties(incident)
     mark = _sub(folder, "Placemark", id=incident.id)
-    _sub(mark, "name", escape_text(incident.title, max_length=300))  # some viewers show names as HTML
+    _sub(mark, "name", plain_name(incident.title))
     _sub(mark, "description", _description(incident))
     span = _sub(mark, "TimeSpan")
     _sub(span, "begin", props["time_start"])
@@ -113,13 +140,17 @@ def write_kml(mapped: MappedEvent, path: str | Path) -> list[Path]:
     ET.register_namespace("", NS)
     root = ET.Element("kml", {"xmlns": NS})
     doc = _sub(root, "Document")
-    _sub(doc, "name", escape_text(mapped.title, max_length=300))
-    _sub(doc, "description", escape_text(f"{mapped.counts.line()}. Circles are uncertainty radii: the incident"
-                                         " happened somewhere inside."))
+    _sub(doc, "name", plain_name(mapped.title))
+    _sub(
+        doc,
+        "description",
+        escape_text(f"{mapped.counts.line()}. Circles are uncertainty radii: the incident happened somewhere inside."),
+    )
     _styles(doc)
     incidents = mapped.incidents
     circles = uncertainty_circles(
-        np.array([i.geocode.lon for i in incidents]), np.array([i.geocode.lat for i in incidents]),
+        np.array([i.geocode.lon for i in incidents]),
+        np.array([i.geocode.lat for i in incidents]),
         np.array([i.geocode.radius_m for i in incidents]),
     )
     for status in Status:

@@ -1,0 +1,104 @@
+"""Every file a command will write, checked before anything is read or written.
+
+An output must go into a directory that exists, must not be written twice in one run (`-o same.html --geojson
+same.html`, or `--geojson x.unresolved.json` beside `-o x.html`) and must not replace one of the inputs. Paths are
+compared resolved (`./a.html`, `a.html` and a symlink to it are the same file). Each mistake is one InputError
+(exit 2) naming the clash, raised before any output exists.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from incidents.errors import InputError
+
+__all__ = ["Output", "check_outputs", "ensure_output_dir", "unresolved_path"]
+
+
+@dataclass(frozen=True)
+class Output:
+    """A file a command writes: its path, the option that names it, and what it is when it is derived."""
+
+    path: Path
+    option: str
+    derived: str | None = None  # "the unresolved list", "the uncertainty layer", ... written beside `option`
+
+    def describe(self) -> str:
+        """How the error message names this output: `-o/--output` or `the unresolved list of -o/--output`."""
+        return f"{self.derived} of {self.option}" if self.derived else self.option
+
+
+def unresolved_path(output: Path) -> Path:
+    """`<stem>.unresolved.json` beside `output`: where the unresolved records (with reasons) are listed."""
+    return output.with_name(f"{output.stem}.unresolved.json")
+
+
+def _same_file_key(path: Path) -> tuple[object, ...]:
+    """A key equal for two names of one file: the resolved path, or device and inode when the file exists."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return ("path", str(path.resolve()))
+    return ("inode", stat.st_dev, stat.st_ino)
+
+
+def _check_directory(output: Output) -> None:
+    """The output's directory must exist; a file where a directory should be is named as such."""
+    parent = output.path.parent
+    if parent.is_dir():
+        return
+    for ancestor in (parent, *parent.parents):
+        if ancestor.exists():
+            if not ancestor.is_dir():
+                raise InputError(f"{ancestor} is not a directory", path=str(output.path), field=output.option)
+            break
+    raise InputError(
+        f"output directory {parent} does not exist; create it first", path=str(output.path), field=output.option
+    )
+
+
+def _check_target(output: Output) -> None:
+    """An existing output must be a regular file that we may replace (not a directory, FIFO or device)."""
+    path = output.path
+    if path.is_dir():
+        raise InputError("is a directory; give a file name for the output", path=str(path), field=output.option)
+    if path.exists() and not path.is_file():
+        raise InputError("is not a regular file; give a file name for the output", path=str(path), field=output.option)
+
+
+def check_outputs(inputs: Iterable[Path | None], outputs: Sequence[Output]) -> None:
+    """InputError (exit 2) unless every output has a directory, a distinct file and replaces no input."""
+    for output in outputs:
+        _check_directory(output)
+        _check_target(output)
+    sources = {_same_file_key(Path(p)): Path(p) for p in inputs if p is not None}
+    seen: dict[tuple[object, ...], Output] = {}
+    for output in outputs:
+        key = _same_file_key(output.path)
+        if key in sources:
+            what = f"{output.describe()} " if output.derived else ""
+            raise InputError(
+                f"{what}would replace the input file {sources[key]}; choose another output name",
+                path=str(output.path),
+                field=output.option,
+            )
+        first = seen.setdefault(key, output)
+        if first is not output:
+            raise InputError(
+                f"{first.describe()} and {output.describe()} would both write this file; give each output its own name",
+                path=str(output.path),
+                field=output.option,
+            )
+
+
+def ensure_output_dir(directory: Path, option: str) -> None:
+    """Create `directory` (and its parents); a file in the way is the user's mistake, one line, exit 2."""
+    for ancestor in (directory, *directory.parents):
+        if ancestor.exists():
+            if not ancestor.is_dir():
+                raise InputError(f"{ancestor} is not a directory", path=str(directory), field=option)
+            break
+    os.makedirs(directory, exist_ok=True)  # refused by the system (permissions, disk): exit 1 like other writes
