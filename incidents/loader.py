@@ -25,7 +25,7 @@ from .models import EventFile
 
 __all__ = [
     "load_event", "event_from_mapping", "read_input_text", "parse_document", "validation_error", "check_references",
-    "MAX_INPUT_BYTES", "DATE_YEARS", "check_dates", "date_in_range",
+    "MAX_INPUT_BYTES", "DATE_YEARS", "check_dates", "date_in_range", "check_country",
 ]
 
 MAX_INPUT_BYTES = 200 * 1024 * 1024
@@ -241,6 +241,7 @@ def event_from_mapping(data: Any, *, path: str) -> EventFile:
         raise InputError("document nests too deeply", path=path) from exc
     check_references(event, path)
     check_dates(event, path)
+    check_country(event, path)
     return event
 
 
@@ -302,6 +303,18 @@ def check_references(event: EventFile, path: str) -> None:
             if item.source is not None and item.source not in source_ids:
                 raise InputError(f"unknown source {item.source!r} (sources: {known})", path=path,
                                  record=f"{_LISTS[kind]} '{item.id}' ({kind}[{i}])", field="source")
+
+
+def check_country(event: EventFile, path: str) -> None:
+    """An InputError when the context names a country code that no country has ("XX")."""
+    code = event.context.country
+    if code is None:
+        return
+    from .countries import country_code
+
+    if country_code(code) != code:
+        raise InputError(f"unknown country code {code!r}: give an ISO 3166-1 alpha-2 code such as VE", path=path,
+                         field="context.country")
 
 
 def date_in_range(value: date | None) -> bool:

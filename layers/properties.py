@@ -47,7 +47,8 @@ PROPERTY_NAMES: tuple[str, ...] = (
 
 def iso_utc(moment: datetime) -> str:
     """An aware datetime as ISO 8601 in UTC with a Z suffix, to the second."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    # isoformat, not strftime("%Y"), which writes the year 999 as "999" rather than "0999"
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
 
 
 def report_properties(located: LocatedReport, incident_id: str | None = None) -> dict[str, Any]:

@@ -122,6 +122,12 @@ CASES: dict[str, tuple[str, bytes | Callable[[Path], None], tuple[str, ...]]] = 
     # dates that are typos (and would overflow date arithmetic)
     "date-year-9999": ("e.yaml", _report(when="9999-12-31"), (R1, "field 'when.start'", "years 1000-2999")),
     "reference-year-1": ("e.yaml", _doc(["reference_date"], "0001-01-01"), ("field 'reference_date'",)),
+    "country-unknown-code": (
+        "e.yaml",
+        _doc(["context", "country"], "XX"),
+        ("field 'context.country'", "unknown country code 'XX'"),
+    ),
+    "country-name-not-code": ("e.yaml", _doc(["context", "country"], "Venezuela"), ("field 'context.country'",)),
     "timezone-too-long": ("e.yaml", _doc(["timezone"], "A" * 5_000), ("field 'timezone'", "unknown time zone")),
     # encodings and bytes
     "utf16-with-bom": ("e.yaml", yaml.safe_dump(GOOD).encode("utf-16"), ("UTF-16",)),

@@ -154,3 +154,12 @@ def test_numeric_zone_labels_are_remembered_per_abbreviation():
     assert labels == ["UTC-04:00", "IST", "UTC+05:45", "UTC-04:00"]
     # Caracas kept -04:30 from 2007 to 2016: a different abbreviation, so a different label
     assert _label(datetime(2010, 6, 1, 12, tzinfo=UTC).astimezone(caracas)) == "UTC-04:30"
+
+
+def test_utc_times_keep_four_digit_years() -> None:
+    from datetime import timezone
+
+    from layers.properties import iso_utc
+
+    assert iso_utc(datetime(1000, 1, 1, 5, tzinfo=timezone(timedelta(hours=10)))) == "0999-12-31T19:00:00Z"
+    assert iso_utc(datetime(2026, 1, 6, 3, 15, 9, 999_999, tzinfo=UTC)) == "2026-01-06T03:15:09Z"

@@ -7,7 +7,6 @@ stay text: they are what the analyst wrote (a date, or a time with its own offse
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import geopandas as gpd
@@ -27,19 +26,14 @@ GPKG_LAYERS = ("incidents", "uncertainty", "reports")
 _FIXED_DATE = {"OGR_CURRENT_DATE": "2000-01-01T00:00:00.000Z"}
 
 
-_SHORT_YEAR = re.compile(r"^(\d{1,3})-")
 DATETIME_COLUMNS = ("time_start", "time_end")
 REAL_COLUMNS = tuple(sorted(c for c in NUMBER_COLUMNS if not c.startswith("span_")))  # lat, lon, radius_m
 INTEGER_COLUMNS = tuple(sorted(c for c in NUMBER_COLUMNS if c.startswith("span_")))  # character offsets
 
 
 def _utc_times(values: pd.Series) -> pd.Series:
-    """ISO 8601 UTC texts as datetimes; a year before 1000 that strftime wrote unpadded ("999-12-31") is padded."""
-    try:
-        return pd.to_datetime(values, utc=True, format="ISO8601")
-    except ValueError:
-        padded = values.map(lambda v: _SHORT_YEAR.sub(lambda m: m[1].zfill(4) + "-", v) if isinstance(v, str) else v)
-        return pd.to_datetime(padded, utc=True, format="ISO8601")
+    """ISO 8601 UTC texts (layers.properties.iso_utc) as datetimes."""
+    return pd.to_datetime(values, utc=True, format="ISO8601")
 
 
 def typed(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
