@@ -112,6 +112,8 @@ def test_geocode_command_prints_and_exits():
     runner = CliRunner()
     ok = runner.invoke(cli, ["geocode", "in the vicinity of the presidential palace", "--context", "Caracas, VE"])
     assert ok.exit_code == 0 and "Miraflores Palace" in ok.output and "radius" in ok.output
+    geonames = runner.invoke(cli, ["geocode", "Maracay", "--context", "VE"])
+    assert "(geonames:" in geonames.output and "geonames:geonames:" not in geonames.output
     js = runner.invoke(cli, ["geocode", "Caracas", "--context", "VE", "--json"])
     assert js.exit_code == 0 and '"precision": "city"' in js.output
 

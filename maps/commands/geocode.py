@@ -71,7 +71,7 @@ def command(place: str, context: str | None, role: str, online: str | None, as_j
     entry = result.entry
     lines = [
         f"place      {place}",
-        f"matched    {entry.name} ({entry.source}:{entry.id})" if entry else "matched    (explicit)",
+        f"matched    {entry.name} ({_entry_ref(entry)})" if entry else "matched    (explicit)",
         f"centre     {result.lat:.6f}, {result.lon:.6f}",
         f"radius     {result.radius_m:,.0f} m",
         f"precision  {result.precision.value}",
@@ -79,3 +79,8 @@ def command(place: str, context: str | None, role: str, online: str | None, as_j
         f"method     {result.method}   score {result.score:.2f}",
     ]
     click.echo("\n".join(lines))
+
+
+def _entry_ref(entry) -> str:  # noqa: ANN001 - a GazetteerRef
+    """`source:id`, without repeating a source the id already starts with ("geonames:3632998", "world:VE-23")."""
+    return entry.id if entry.id.startswith(f"{entry.source}:") else f"{entry.source}:{entry.id}"
