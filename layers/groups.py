@@ -11,10 +11,11 @@ from typing import Any
 
 import numpy as np
 
+from incidents.errors import InputError
 from incidents.gc_pause import gc_paused
-from incidents.models import Incident, MappedEvent, Source, Status, TimeWindow
+from incidents.models import Incident, MappedEvent, Note, Source, Status, TimeWindow
 from incidents.taxonomy import event_types
-from incidents.timewindow import format_window
+from incidents.timewindow import format_window, resolve_when
 
 from .escape import escape_text, safe_link, safe_url
 from .styles import styles
@@ -50,6 +51,27 @@ def _source_row(source: Source) -> dict[str, str]:
         "label": safe_link(source.url, label),
         "name": escape_text(name, max_length=200),
         "kind": escape_text(source.kind.value),
+    }
+
+
+def _note_time(note: Note, tz: str) -> str:
+    """The note's time as the popups show times; its own phrase when it cannot be placed (no date); else ""."""
+    if note.when is None:
+        return ""
+    try:
+        return _when(resolve_when(note.when, tz))
+    except InputError:
+        return escape_text(note.when.text or "", max_length=300)
+
+
+def _note_row(note: Note, sources: dict[str, Source], tz: str) -> dict[str, str]:
+    """A context note for the page's notes panel: text, source (a safe link when it has one), time, hedges."""
+    source = sources.get(note.source) if note.source else None
+    return {
+        "text": escape_text(note.text, max_length=_TEXT_LIMIT),
+        "source": safe_link(source.url, source.handle or source.name) if source else escape_text(note.source or ""),
+        "time": _note_time(note, tz),
+        "hedges": escape_text(", ".join(note.hedges), max_length=300),
     }
 
 
@@ -179,12 +201,13 @@ def map_payload(mapped: MappedEvent) -> dict[str, Any]:
     groups = status_groups(mapped)
     strings = _Strings()
     present_types = {inc.event_type for inc in mapped.incidents}
+    note_sources = {s.id: s for s in mapped.sources}
     return {
         "title": escape_text(mapped.title, max_length=300),
         "timezone": escape_text(mapped.timezone),
         "bounds": bounds(mapped),
         "counts": mapped.counts.model_dump(),
-        "notes": [escape_text(n.text, max_length=_TEXT_LIMIT) for n in mapped.notes],
+        "notes": [_note_row(n, note_sources, mapped.timezone) for n in mapped.notes],
         "types": [
             {
                 "term": escape_text(term),

@@ -5,6 +5,8 @@
   "use strict";
 
   var STEPS = 200;
+  var MAX_ZOOM = 19;   /* for a map without a basemap: the deepest zoom of our basemaps */
+  var STACK_LIMIT = 100;   /* incidents listed under one click; zooming in narrows a longer list */
 
   /* A canvas circle marker with the event type's glyph: filled for confirmed, hollow and dashed for unconfirmed. */
   var GlyphMarker = L.CircleMarker.extend({
@@ -70,6 +72,8 @@
     this.timeLimit = null;   /* null: show every time; else [start, end] in epoch seconds */
     this.groups = [];
     this.items = [];
+    this.info = L.popup({ maxWidth: 360 });
+    this.infoStatuses = {};   /* the statuses of the incidents the open popup is about */
     this.build();
   }
 
@@ -91,7 +95,10 @@
         group.addLayer(circle);
         group.addLayer(marker);
       }
-      group.bindPopup(function (layer) { return self.popup(layer.options.si, layer.options.idx); }, { maxWidth: 360 });
+      group.on("click", function (ev) { self.onClick(ev); });
+      group.on("remove", function (ev) {  /* a status layer switched off takes its incidents' popup with it */
+        if (!ev.propagatedFrom && self.infoStatuses[si]) { map.closePopup(self.info); }
+      });
       group.addTo(map);
       self.groups.push(group);
       self.items.push(items);
@@ -125,6 +132,97 @@
     return html + "</ol></div>";
   };
 
+  /* A click opens the incident under it; when several incidents' markers (or, off every marker, circles) are under
+     it, a list of them, each opening its own popup. A click without a pointer event (a script's) opens its layer's. */
+  IncidentLayers.prototype.onClick = function (ev) {
+    L.DomEvent.stop(ev);
+    var layer = ev.propagatedFrom || ev.layer;
+    var hits = ev.originalEvent ? this.hitsAt(this.map.mouseEventToLayerPoint(ev.originalEvent)) : [];
+    if (!hits.length) { hits = [[layer.options.si, layer.options.idx]]; }
+    if (hits.length === 1) { this.openIncident(hits[0][0], hits[0][1], ev.latlng); }
+    else { this.openStack(hits, ev.latlng); }
+  };
+
+  /* [status index, incident index] of every shown incident whose marker is under `point` (a layer point), else
+     whose circle is; in status then payload order. */
+  IncidentLayers.prototype.hitsAt = function (point) {
+    var markers = [], circles = [];
+    this.items.forEach(function (pairs, si) {
+      for (var i = 0; i < pairs.length; i++) {
+        var pair = pairs[i];
+        if (!pair[1]._map) { continue; }  /* filtered out, or its status layer is off */
+        if (pair[1]._containsPoint(point)) { markers.push([si, i]); }
+        else if (!markers.length && pair[0]._containsPoint(point)) { circles.push([si, i]); }
+      }
+    });
+    return markers.length ? markers : circles;
+  };
+
+  /* Popup content as an element: markup from `html` (payload strings only), buttons wired to `actions`. */
+  function content(html, actions) {
+    var el = div("im-content", html);
+    L.DomEvent.on(el, "click", function (ev) {
+      var button = ev.target.closest ? ev.target.closest("button[data-act]") : null;
+      if (!button || !el.contains(button)) { return; }
+      L.DomEvent.stop(ev);
+      actions[button.getAttribute("data-act")](button);
+    });
+    return el;
+  }
+
+  IncidentLayers.prototype.show = function (el, latlng, hits) {
+    var about = this.infoStatuses = {};
+    hits.forEach(function (h) { about[h[0]] = true; });
+    this.info.setLatLng(latlng).setContent(el);
+    if (!this.map.hasLayer(this.info)) { this.info.openOn(this.map); }
+  };
+
+  IncidentLayers.prototype.openIncident = function (si, i, latlng) {
+    this.show(content(this.popup(si, i), {}), latlng, [[si, i]]);
+  };
+
+  IncidentLayers.prototype.openStack = function (hits, latlng) {
+    var self = this, data = this.data, S = data.strings;
+    var html = '<div class="im-popup im-stack"><h4>' + hits.length + " incidents here</h4><ul>";
+    hits.slice(0, STACK_LIMIT).forEach(function (h, n) {
+      var s = data.statuses[h[0]], c = s.incidents, i = h[1], type = data.types[c.type[i]];
+      html += '<li><button type="button" class="im-stack-open" data-act="open" data-n="' + n + '">' +
+        '<span class="im-glyph">' + type.glyph + "</span> " + c.title[i] + "</button>" +
+        '<span class="im-stack-meta"><span class="im-badge im-' + s.key + '">' + swatch(s) + s.label + "</span> " +
+        '<span class="im-muted">' + S[c.time[i]] + "</span></span></li>";
+    });
+    if (hits.length > STACK_LIMIT) {
+      html += '<li class="im-muted">and ' + (hits.length - STACK_LIMIT) + " more: zoom in to tell them apart</li>";
+    }
+    this.show(content(html + "</ul></div>", {
+      open: function (button) {
+        var h = hits[Number(button.getAttribute("data-n"))];
+        var back = '<button type="button" class="im-stack-back" data-act="back">← ' + hits.length +
+          " incidents here</button>";
+        self.show(content(back + self.popup(h[0], h[1]), {
+          back: function () { self.openStack(hits, latlng); }
+        }), latlng, [h]);
+      }
+    }), latlng, hits);
+  };
+
+  /* Calls fn(si, i) for every incident the status layers show now (status layer on, type and time filters). */
+  IncidentLayers.prototype.eachShown = function (fn) {
+    var self = this;
+    this.data.statuses.forEach(function (s, si) {
+      if (!self.map.hasLayer(self.groups[si])) { return; }
+      for (var i = 0; i < s.incidents.id.length; i++) { if (self.visible(si, i)) { fn(si, i); } }
+    });
+  };
+
+  /* Calls fn whenever what the status layers show changes: a filter, or a status layer on or off. */
+  IncidentLayers.prototype.onShownChange = function (fn) {
+    this.map.on("incidentfilter", fn);
+    this.groups.forEach(function (group) {
+      group.on("add remove", function (ev) { if (!ev.propagatedFrom) { fn(); } });  /* not its circles' events */
+    });
+  };
+
   IncidentLayers.prototype.visible = function (si, i) {
     var c = this.data.statuses[si].incidents;
     if (this.hiddenTypes[c.type[i]]) { return false; }
@@ -150,21 +248,105 @@
     return n;
   };
 
-  function lazyOverlay(factory) {
-    var layer = L.layerGroup(), built = false;
-    layer.on("add", function () {
-      if (!built) { built = true; layer.addLayer(factory()); }
+  /* The pin of one incident in the cluster overlay: its glyph, filled for confirmed, hollow and dashed otherwise. */
+  function pinIcon(s, type) {
+    var style = s.solid ? "background:" + s.color + ";border-color:" + s.color : "color:" + s.color + ";border-color:" +
+      s.color;
+    return L.divIcon({
+      className: "im-pin", iconSize: [22, 22],
+      html: '<span class="im-pin-dot im-' + (s.solid ? "solid" : "hollow") + '" style="' + style + '">' + type.glyph +
+        "</span>"
     });
-    return layer;
   }
 
-  function allPoints(data) {
-    var pts = [];
-    data.statuses.forEach(function (s) {
-      for (var i = 0; i < s.incidents.id.length; i++) { pts.push([s.incidents.lat[i], s.incidents.lon[i], si(s)]); }
+  /* A cluster's icon: one count per status, styled as that status (filled / hollow and dashed). */
+  function clusterIcon(data, cluster) {
+    var counts = data.statuses.map(function () { return 0; }), html = "", parts = 0, title = [];
+    cluster.getAllChildMarkers().forEach(function (m) { counts[m.options.si] += 1; });
+    data.statuses.forEach(function (s, si) {
+      if (!counts[si]) { return; }
+      parts += 1;
+      title.push(counts[si] + " " + s.label);
+      html += '<span class="im-cc im-' + (s.solid ? "solid" : "hollow") + '" style="' +
+        (s.solid ? "background:" + s.color + ";border-color:" + s.color : "color:" + s.color + ";border-color:" + s.color) +
+        '">' + counts[si] + "</span>";
     });
-    function si(s) { return s.solid ? 1 : 0.5; }
-    return pts;
+    return L.divIcon({
+      className: "im-cluster", iconSize: L.point(8 + 34 * parts, 30),
+      html: '<div class="im-cluster-in" title="' + title.join(", ") + '">' + html + "</div>"
+    });
+  }
+
+  /* Clusters of the incidents the status layers show, kept in step with them. Markers are made when first shown;
+     a change that comes while a large batch is still being added (in chunks) is applied when it is done. */
+  function clusterOverlay(map, layers, data) {
+    var overlay = L.layerGroup(), cluster = null, pins = [], shown = [], icons = {}, busy = false, again = false;
+    data.statuses.forEach(function () { pins.push([]); shown.push([]); });
+    function open(ev) {
+      L.DomEvent.stop(ev);
+      layers.openIncident(this.options.si, this.options.idx, this.getLatLng());
+    }
+    function pin(si, i) {
+      if (!pins[si][i]) {
+        var s = data.statuses[si], c = s.incidents, key = si + ":" + c.type[i];
+        var icon = icons[key] || (icons[key] = pinIcon(s, data.types[c.type[i]]));
+        pins[si][i] = L.marker([c.lat[i], c.lon[i]], { icon: icon, si: si, idx: i }).on("click", open);
+      }
+      return pins[si][i];
+    }
+    function sync() {
+      if (!cluster || !map.hasLayer(overlay)) { return; }
+      if (busy) { again = true; return; }
+      var wanted = data.statuses.map(function () { return {}; }), add = [], drop = [];
+      layers.eachShown(function (si, i) { wanted[si][i] = true; });
+      data.statuses.forEach(function (s, si) {
+        for (var i = 0; i < s.incidents.id.length; i++) {
+          var want = wanted[si][i] === true;
+          if (want !== (shown[si][i] === true)) { shown[si][i] = want; (want ? add : drop).push(pin(si, i)); }
+        }
+      });
+      if (drop.length) { cluster.removeLayers(drop); }
+      if (add.length) { busy = true; cluster.addLayers(add); }
+    }
+    overlay.on("add", function () {
+      if (!cluster) {
+        if (!isFinite(map.getMaxZoom())) { map.setMaxZoom(MAX_ZOOM); }
+        cluster = L.markerClusterGroup({
+          chunkedLoading: true,
+          iconCreateFunction: function (c) { return clusterIcon(data, c); },
+          chunkProgress: function (done, total) {
+            if (done < total) { return; }
+            busy = false;
+            if (again) { again = false; sync(); }
+          }
+        });
+        overlay.addLayer(cluster);
+      }
+      sync();
+    });
+    layers.onShownChange(sync);
+    return overlay;
+  }
+
+  /* A heat map of the incidents the status layers show (confirmed weigh double), kept in step with them. */
+  function heatOverlay(map, layers, data) {
+    var overlay = L.layerGroup(), heat = null;
+    function points() {
+      var pts = [];
+      layers.eachShown(function (si, i) {
+        var s = data.statuses[si];
+        pts.push([s.incidents.lat[i], s.incidents.lon[i], s.solid ? 1 : 0.5]);
+      });
+      return pts;
+    }
+    function sync() { if (heat && map.hasLayer(overlay)) { heat.setLatLngs(points()); } }
+    overlay.on("add", function () {
+      if (heat) { sync(); return; }
+      heat = L.heatLayer(points(), { radius: 22, blur: 18 });
+      overlay.addLayer(heat);
+    });
+    layers.onShownChange(sync);
+    return overlay;
   }
 
   function layerControl(map, layers, data, opts, tiles) {
@@ -173,14 +355,10 @@
       overlays[swatch(s) + s.label + " (" + s.incidents.id.length + ")"] = layers.groups[si];
     });
     if (opts.cluster && L.markerClusterGroup) {
-      overlays["Clusters"] = lazyOverlay(function () {
-        var cluster = L.markerClusterGroup({ chunkedLoading: true });
-        allPoints(data).forEach(function (p) { cluster.addLayer(L.marker([p[0], p[1]])); });
-        return cluster;
-      });
+      overlays["Clusters"] = clusterOverlay(layers.map, layers, data);
     }
     if (opts.heat && L.heatLayer) {
-      overlays["Heat"] = lazyOverlay(function () { return L.heatLayer(allPoints(data), { radius: 22, blur: 18 }); });
+      overlays["Heat"] = heatOverlay(layers.map, layers, data);
     }
     var ctl = L.control.layers(tiles, overlays, { collapsed: false, position: "topright" }).addTo(map);
     typeSection(ctl, layers, data);
@@ -338,12 +516,31 @@
     return ctl.addTo(map);
   }
 
+  /* Context notes (claims with no place, so not on the map) in a panel that opens from the title box. */
+  function notesPanel(data) {
+    var notes = data.notes || [];
+    if (!notes.length) { return ""; }
+    var html = '<details class="im-notes"><summary>Read the ' + notes.length +
+      (notes.length === 1 ? " context note" : " context notes") + "</summary>" +
+      '<div class="im-muted">Claims with no place: not on the map.</div><ol>';
+    notes.forEach(function (n) {
+      var meta = [n.source, n.time].filter(function (t) { return t; }).join(" · ");
+      html += "<li>" + n.text + (meta ? '<br><span class="im-muted">' + meta + "</span>" : "") +
+        (n.hedges ? ' <span class="im-hedge">hedged: ' + n.hedges + "</span>" : "") + "</li>";
+    });
+    return html + "</ol></details>";
+  }
+
   function titleBox(map, data) {
     var ctl = L.control({ position: "topright" });
     ctl.onAdd = function () {
       var c = data.counts;
-      return div("im-title", "<b>" + data.title + "</b><br><span class=\"im-muted\">" + c.incidents + " incidents from " +
-        c.mapped + " reports · " + c.unresolved + " unresolved · " + c.notes + " context notes</span>");
+      var box = div("im-title", "<b>" + data.title + "</b><br><span class=\"im-muted\">" + c.incidents +
+        " incidents from " + c.mapped + " reports · " + c.unresolved + " unresolved · " + c.notes +
+        " context notes</span>" + notesPanel(data));
+      L.DomEvent.disableClickPropagation(box);
+      L.DomEvent.disableScrollPropagation(box);
+      return box;
     };
     return ctl.addTo(map);
   }
@@ -352,6 +549,8 @@
     init: function (map, data, opts) {
       opts = opts || {};
       var tiles = opts.tiles || {};
+      /* without a basemap nothing sets a deepest zoom, and clusters need one */
+      if (!isFinite(map.getMaxZoom())) { map.setMaxZoom(MAX_ZOOM); }
       /* the view first: layers added to a map without one are projected and drawn twice */
       if (data.bounds) { map.fitBounds(data.bounds, { padding: [20, 20], maxZoom: 16 }); }
       else { map.setView([0, 0], 2); }
