@@ -154,8 +154,8 @@ def test_outputs_never_replace_devices_or_directories(tmp_path: Path, capsys):
     (tmp_path / "folder.html").mkdir()
     assert main(["render", str(SEED), "-o", str(tmp_path / "folder.html")]) == 2  # click: "is a directory"
     capsys.readouterr()
-    for target in (fifo, Path("/dev/null")):
-        assert main(["render", str(SEED), "-o", str(target)]) == 1
+    for target in (fifo, Path("/dev/null")):  # the user's choice of path: one line, exit 2, checked before writing
+        assert main(["render", str(SEED), "-o", str(target)]) == 2
         assert "not a regular file" in capsys.readouterr().err
     assert fifo.is_fifo() and Path("/dev/null").is_char_device()
 
