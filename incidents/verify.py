@@ -9,9 +9,10 @@ Rules (each a field of StatusPolicy, so a desk can write its own policy file):
   source is counted (`aggregators_count_once_alone`; set it false to never count them).
 - A source whose every report in the incident is hedged ("allegedly", "reportedly") is not counted, unless
   `count_hedged` is set.
-- A source that places the event only within a circle more than `vague_ratio` times as wide as the incident's most
-  precise report is not counted: "gunfire in Caracas" (15 km) does not corroborate "gunfire near the palace" (1 km),
-  which is where the incident is drawn. 0 turns this off.
+- A source that places the event only within a circle more than `vague_ratio` times as wide as the most precise report
+  of a source that could count, and wider than `vague_min_radius_m` (2 km), is not counted: "gunfire in Caracas"
+  (15 km) does not corroborate "gunfire near the palace" (1 km), which is where the incident is drawn, while two
+  sources at 150 m and 20 m both count. `vague_ratio: 0` turns this off.
 - Official sources count once by default: an official statement is one claim, often from a party to the events.
   `official_counts_double` makes each count twice.
 - Confirmed needs `min_independent_sources` counted sources and, if `require_media`, a photo or video link.
@@ -76,8 +77,11 @@ class StatusPolicy(BaseModel):
     vague_ratio: float = Field(
         default=5.0,
         ge=0.0,
-        description="a source whose circle is this many times wider than the incident's most precise report's is "
-        "not counted for it (0: off)",
+        description="a source whose circle is this many times wider than the incident's most precise counted "
+        "report's, and wider than vague_min_radius_m, is not counted for it (0: off)",
+    )
+    vague_min_radius_m: float = Field(
+        default=2_000.0, ge=0.0, description="a source placing the event within this radius is never too vague"
     )
 
     @classmethod
@@ -111,19 +115,26 @@ class StatusPolicy(BaseModel):
             sources.setdefault(sid, r.source)
             hedged_only[sid] = hedged_only.get(sid, True) and bool(r.report.hedges)
             tightest[sid] = min(tightest.get(sid, r.geocode.radius_m), r.geocode.radius_m)
-        finest = min(tightest.values(), default=0.0)
         relays = self._relays(sources)
         originals: list[Source] = []
         aggregators: list[Source] = []
         left_out: list[str] = []
+        candidates: list[Source] = []
         for source in sources.values():
             if source.id in relays:
                 left_out.append(f"{_label(source)} relays {', '.join(relays[source.id])}")
             elif hedged_only[source.id] and not self.count_hedged:
                 left_out.append(f"{_label(source)} is hedged")
-            elif self.vague_ratio and tightest[source.id] > self.vague_ratio * finest:
+            else:
+                candidates.append(source)
+        # precision is judged among the sources that could count: a relay's or a rumour's pinpoint does not make
+        # the others vague
+        finest = min((tightest[s.id] for s in candidates), default=0.0)
+        for source in candidates:
+            radius = tightest[source.id]
+            if self.vague_ratio and radius > self.vague_ratio * finest and radius > self.vague_min_radius_m:
                 left_out.append(
-                    f"{_label(source)} places it only within {_distance(tightest[source.id])}, "
+                    f"{_label(source)} places it only within {_distance(radius)}, "
                     f"the most precise report within {_distance(finest)}"
                 )
             elif self.is_aggregator(source):

@@ -200,3 +200,16 @@ def test_a_vague_source_does_not_corroborate_a_precise_place() -> None:
     # the source's most precise report decides: a vague report next to a precise one of the same source counts
     both = located("c2", source("disclosetv"), radius_m=900.0, media=VIDEO)
     assert POLICY.assess([palace, citywide, both]).independent_sources == 2
+
+
+def test_a_pinpoint_from_a_source_that_does_not_count_makes_no_one_vague() -> None:
+    reuters = located("a", source("reuters"), radius_m=150.0, media=VIDEO)
+    ap = located("b", source("ap"), radius_m=150.0, media=VIDEO)
+    rumour = located("c", source("rumours"), radius_m=20.0, hedges=("allegedly",))
+    verdict = POLICY.assess([reuters, ap, rumour])
+    assert verdict.status is Status.confirmed and verdict.independent_sources == 2
+    assert "Not counted: @rumours is hedged." in verdict.reason
+    # nor does a precise third source: 150 m is within vague_min_radius_m (2 km) of anything
+    precise = located("d", source("geolocator"), radius_m=20.0, media=VIDEO)
+    assert POLICY.assess([reuters, ap, precise]).independent_sources == 3
+    assert StatusPolicy(vague_min_radius_m=0).assess([reuters, ap, precise]).independent_sources == 1
