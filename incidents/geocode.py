@@ -49,6 +49,14 @@ class PlaceResolver:
         self._world = next((b for b in self.backends if isinstance(b, WorldBackend)), None)
         self._memo: dict[tuple[str, str | None, str | None, PlaceRole], Geocode | PlaceNotFound] = {}
         self._anchors: dict[tuple[str, str], tuple[float, float] | None] = {}
+        self._offline: PlaceResolver | None = None
+
+    def offline(self) -> PlaceResolver:
+        """This resolver without its online services (itself when it has none): for lookups no service may see."""
+        if self._offline is None:
+            local = [b for b in self.backends if b.name in _METHOD]
+            self._offline = self if len(local) == len(self.backends) else PlaceResolver(local)
+        return self._offline
 
     def resolve(self, text: str, context: GeoContext, *, role: PlaceRole = PlaceRole.location) -> Geocode:
         """The location of `text` in `context`; PlaceNotFound (with the reason) when no backend matches.
@@ -247,8 +255,9 @@ def locate(report: Report, resolver: PlaceResolver, context: GeoContext) -> Geoc
 
     Explicit coordinates keep the radius they come with, or the default radius of the precision they are given with.
     With neither, the coordinates say nothing of how precise they are, so the place text decides: when it resolves
-    to a place whose circle holds the point ("somewhere in Venezuela", "near Plaza Bolívar"), the point gets that
-    place's radius, precision and qualifier; otherwise it is taken as a landmark.
+    offline (it is never sent to an online service) to a place whose circle holds the point ("somewhere in
+    Venezuela", "near Plaza Bolívar"), the point gets that place's radius, precision and qualifier; otherwise it is
+    taken as a landmark.
     """
     if report.lat is not None and report.lon is not None:
         if report.radius_m is None and report.precision is None:
@@ -271,8 +280,10 @@ def locate(report: Report, resolver: PlaceResolver, context: GeoContext) -> Geoc
 def _described_by_text(report: Report, resolver: PlaceResolver, context: GeoContext) -> Geocode | None:
     """The explicit point with the radius of the place its text names, if that place's circle holds the point."""
     assert report.lat is not None and report.lon is not None
+    # offline tables only: a report that comes with its coordinates never sends its place text to an online service
+    offline = resolver.offline() if isinstance(resolver, PlaceResolver) else resolver
     try:
-        named = resolver.resolve(report.where, context, role=report.place_role)
+        named = offline.resolve(report.where, context, role=report.place_role)
     except (PlaceNotFound, GeocoderServiceError):
         return None
     if distance_km(report.lat, report.lon, named.lat, named.lon) * 1000.0 > named.radius_m:

@@ -108,6 +108,27 @@ def test_coordinates_without_a_radius_take_the_named_places(seed_event):
     assert (given.precision, given.radius_m) == (Precision.city, 10_000.0)
 
 
+def test_coordinates_never_send_their_place_text_online(seed_event):
+    from incidents.geocode import PlaceResolver
+    from incidents.geonames import GeoNamesBackend
+    from incidents.world import world_backend
+
+    asked: list[str] = []
+
+    class Online:
+        name = "nominatim"
+
+        def lookup(self, name, context):  # noqa: ANN001, ANN202
+            asked.append(name)
+            return []
+
+    resolver = PlaceResolver([bundled_gazetteer(), world_backend(), GeoNamesBackend(), Online()])
+    report = seed_event.reports[0].model_copy(update={"where": "Safe house of informant 7", "lat": 10.5, "lon": -66.9})
+    got = locate(report, resolver, CARACAS)
+    assert (got.method, got.radius_m) == ("explicit", 250.0) and asked == []
+    assert resolver.offline().backends == resolver.backends[:3] and resolver.offline().offline() is resolver.offline()
+
+
 def test_geocode_command_prints_and_exits():
     runner = CliRunner()
     ok = runner.invoke(cli, ["geocode", "in the vicinity of the presidential palace", "--context", "Caracas, VE"])
