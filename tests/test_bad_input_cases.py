@@ -229,6 +229,15 @@ def test_bad_input_in_a_real_process_has_no_traceback(tmp_path: Path, name: str)
     assert [p.name for p in tmp_path.iterdir()] == [filename]
 
 
+@pytest.mark.parametrize("country", ["AQ", "BV", "UM", "XK"])
+def test_countries_without_towns_in_geonames_are_still_countries(tmp_path: Path, country: str):
+    from incidents.loader import load_event
+
+    path = tmp_path / "e.yaml"
+    path.write_bytes(_doc(["context", "country"], country))
+    assert load_event(path).context.country == country
+
+
 def test_the_good_document_renders(tmp_path: Path, capsys):
     """The cases above differ from a good file only in what they break."""
     path = tmp_path / "good.yaml"

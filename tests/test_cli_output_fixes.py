@@ -168,7 +168,9 @@ def test_usage_error_in_a_real_process_is_one_line(tmp_path: Path):
     ("text", "country", "city"),
     [("Lima, Peru", "PE", "Lima"), ("Lima, PER", "PE", "Lima"), ("Lima, pe", "PE", "Lima"), ("Peru", "PE", None),
      ("Caracas, VE", "VE", "Caracas"), ("Caracas, Venezuela", "VE", "Caracas"), ("VEN", "VE", None),
-     ("Caracas", None, "Caracas"), ("Chacao, Caracas, VE", "VE", "Chacao, Caracas"), ("", None, None)],
+     ("Caracas", None, "Caracas"), ("Chacao, Caracas, VE", "VE", "Chacao, Caracas"), ("", None, None),
+     ("Ica", None, "Ica"), ("Ufa", None, "Ufa"), ("AQ", "AQ", None), ("McMurdo, Antarctica", "AQ", "McMurdo"),
+     ("Bouvet Island", "BV", None)],
 )  # fmt: skip
 def test_context_country_as_code_alpha3_or_name(text: str, country: str | None, city: str | None):
     ctx = parse_context(text)
