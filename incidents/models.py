@@ -173,6 +173,11 @@ class When(_Input):
         return self
 
 
+def _worded(hedges: list[str]) -> list[str]:
+    """Hedges that say something: a blank one is dropped (tables drop empty list items the same way)."""
+    return [h for h in hedges if h.strip()] if any(not h.strip() for h in hedges) else hedges
+
+
 class StatusOverride(_Input):
     """An analyst's decision, which always wins over the policy."""
 
@@ -223,6 +228,11 @@ class Report(_Input):
             raise ValueError(f"unknown event type {v!r}; known: {', '.join(terms)}")
         return v
 
+    @field_validator("hedges")
+    @classmethod
+    def _hedges(cls, v: list[str]) -> list[str]:
+        return _worded(v)
+
     @field_validator("media")
     @classmethod
     def _media_bounded(cls, v: list[str]) -> list[str]:
@@ -248,6 +258,11 @@ class Note(_Input):
     hedges: list[str] = Field(default_factory=list)
     when: When | None = None
     span: Span | None = None
+
+    @field_validator("hedges")
+    @classmethod
+    def _hedges(cls, v: list[str]) -> list[str]:
+        return _worded(v)
 
 
 class EventFile(_Input):

@@ -179,8 +179,8 @@ def _merge_source(sources: dict[str, dict[str, Any]], source: dict[str, Any], wh
 
 
 def _event(rows: list[tuple[str, dict[str, Any]]], default_title: str,
-           defaults: dict[str, Any] | None = None) -> dict[str, Any]:
-    if not rows:
+           defaults: dict[str, Any] | None = None, *, may_be_empty: bool = False) -> dict[str, Any]:
+    if not rows and not may_be_empty:
         raise InputError("no reports in the table")
     reports, sources = [], {}
     for where, row in rows:
@@ -264,7 +264,9 @@ def _read_geojson(path: Path) -> dict[str, Any]:
     name = data.get("name")
     member = data.get("event")  # written by our exports: event_title, event_timezone, context_country, context_city
     defaults = _row({k: v for k, v in member.items() if k in EVENT_COLUMNS}, "event") if isinstance(member, dict) else None
-    event = _event(rows, name if isinstance(name, str) and name.strip() else path.stem, defaults)
+    # our own export of an event whose reports all went unresolved has no features but is still that event
+    ours = isinstance(member, dict) or bool(data.get("notes"))
+    event = _event(rows, name if isinstance(name, str) and name.strip() else path.stem, defaults, may_be_empty=ours)
     return _with_notes(event, data.get("notes"))
 
 

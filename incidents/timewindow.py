@@ -119,8 +119,9 @@ def resolve_when(when: When, tz: str, reference: date | None = None) -> TimeWind
             if end < start:
                 raise InputError(f"end {end.isoformat()} is before start {start.isoformat()}", field="when.end")
         else:  # an end date includes that whole day, so it may be the start's day but not an earlier one
-            if when.end < start.date():
-                raise InputError(f"end {when.end.isoformat()} is before start {start.date().isoformat()}", field="when.end")
+            first_day = start.astimezone(zone).date()  # the start's day in the event's zone, as the end date is
+            if when.end < first_day:
+                raise InputError(f"end {when.end.isoformat()} is before start {first_day.isoformat()}", field="when.end")
             end = _midnight(when.end + timedelta(days=1), zone)
         return _window(start, end, when.precision or _fitting(end - start), tz, when.text)
     precision = when.precision or (TimePrecision.day if is_date else TimePrecision.exact)

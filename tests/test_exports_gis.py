@@ -190,6 +190,28 @@ def test_geojson_keeps_the_context_notes_and_loads_them_back(tmp_path: Path, see
         assert (tmp_path / "again.geojson").read_bytes() == path.read_bytes(), name
 
 
+def test_an_export_whose_reports_all_went_unresolved_still_reloads(tmp_path: Path):
+    src = tmp_path / "notes.yaml"
+    src.write_text(
+        "title: Only notes\ntimezone: America/Caracas\ncontext: {country: VE}\n"
+        "sources: [{id: s1, name: S1}]\n"
+        "reports: [{id: r1, event_type: gunfire, where: Xqzzyw Blorptown, when: 2026-01-06, source: s1, summary: x}]\n"
+        "notes: [{id: n1, text: A rumour, source: s1, hedges: ['', rumors]}]\n",
+        encoding="utf-8",
+    )
+    export(str(src), "-o", str(tmp_path / "one.geojson"))
+    assert json.loads((tmp_path / "one.geojson").read_text())["features"] == []
+    export(str(tmp_path / "one.geojson"), "-o", str(tmp_path / "two.geojson"))
+    assert (tmp_path / "two.geojson").read_bytes() == (tmp_path / "one.geojson").read_bytes()
+    back = load_event(tmp_path / "one.geojson")
+    assert back.reports == [] and [(n.id, n.hedges) for n in back.notes] == [("n1", ["rumors"])]
+    # a FeatureCollection that is not one of ours and has nothing in it is still refused
+    empty = tmp_path / "empty.geojson"
+    empty.write_text('{"type": "FeatureCollection", "features": []}')
+    with pytest.raises(InputError, match="no reports"):
+        load_event(empty)
+
+
 def test_geojson_notes_with_hostile_text_round_trip(tmp_path: Path):
     for payload in PAYLOADS[::9]:
         src = write_hostile_event(tmp_path / "h.yaml", payload)

@@ -113,6 +113,9 @@ def test_an_end_date_on_the_start_day_covers_the_rest_of_it() -> None:
     assert (day.start, day.end) == (_utc(2026, 1, 6), _utc(2026, 1, 7))
     rest = _resolve({"start": "2026-01-06T10:00", "end": "2026-01-06"}, "UTC")
     assert (rest.start, rest.end) == (_utc(2026, 1, 6, 10), _utc(2026, 1, 7))
+    # an aware start is on the event's day: 02:00 UTC on the 6th is 22:00 on the 5th in Caracas
+    late = _resolve({"start": "2026-01-06T02:00:00+00:00", "end": "2026-01-05"}, "America/Caracas")
+    assert (late.start, late.end) == (_utc(2026, 1, 6, 2), _utc(2026, 1, 6, 4))
 
 
 def test_text_only_uses_the_reference_day_or_fails() -> None:
