@@ -15,10 +15,12 @@ from pyproj import Geod
 from .errors import InputError
 from .models import Precision
 
-__all__ = ["area_circle", "precision_from_size", "MIN_AREA_RADIUS_M"]
+__all__ = ["area_circle", "precision_from_size", "MIN_AREA_RADIUS_M", "GEOMETRY_TYPES"]
 
 MIN_AREA_RADIUS_M = 10.0  # a drawn area collapsed to one point still means "about here"
 MAX_POSITIONS = 1_000_000
+GEOMETRY_TYPES = ("Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon",
+                  "GeometryCollection")
 _GEOD = Geod(ellps="WGS84")
 
 
@@ -54,28 +56,43 @@ def _positions(coordinates: Any, out: list[tuple[float, float]]) -> None:
         _positions(item, out)
 
 
+def _geometry_positions(geometry: dict[str, Any], out: list[tuple[float, float]], depth: int = 0) -> None:
+    kind = geometry.get("type")
+    if kind not in GEOMETRY_TYPES:
+        raise InputError(f"unknown geometry type {str(kind)[:40]!r} (known: {', '.join(GEOMETRY_TYPES)})",
+                         field="geometry")
+    if kind != "GeometryCollection":
+        _positions(geometry.get("coordinates"), out)
+        return
+    parts = geometry.get("geometries")
+    if not isinstance(parts, list):
+        raise InputError("a GeometryCollection needs 'geometries'", field="geometry")
+    if depth > 8:
+        raise InputError("GeometryCollections nested too deeply", field="geometry")
+    for part in parts:
+        if not isinstance(part, dict):
+            raise InputError("a geometry must be an object", field="geometry")
+        _geometry_positions(part, out, depth + 1)
+
+
 def area_circle(geometry: dict[str, Any]) -> tuple[float, float, float]:
-    """(lat, lon, radius_m) of the circle that holds every position of a GeoJSON geometry."""
+    """(lat, lon, radius_m) of the circle that holds every position of a GeoJSON geometry.
+
+    The circle is the smallest one in an equidistant projection about the positions' mean; for areas wider than a
+    hemisphere that can be somewhat wider than the smallest on the sphere, never narrower than the area.
+    """
     positions: list[tuple[float, float]] = []
-    if geometry.get("type") == "GeometryCollection":
-        parts = geometry.get("geometries")
-        if not isinstance(parts, list):
-            raise InputError("a GeometryCollection needs 'geometries'", field="geometry")
-        for part in parts:
-            if not isinstance(part, dict):
-                raise InputError("a geometry must be an object", field="geometry")
-            _positions(part.get("coordinates"), positions)
-    else:
-        _positions(geometry.get("coordinates"), positions)
+    _geometry_positions(geometry, positions)
     positions = list(dict.fromkeys(positions))  # a ring's closing position once, not twice
     if not positions:
         raise InputError(f"a {str(geometry.get('type'))[:40]} with no positions", field="geometry")
     lat0, lon0 = _mean_position(positions)
     lat0, lon0 = _enclosing_centre(positions, lat0, lon0)
+    lat0, lon0 = round(lat0, 6), round(lon0, 6)
     n = len(positions)
     _, _, dist = _GEOD.inv([lon0] * n, [lat0] * n, [p[0] for p in positions], [p[1] for p in positions])
     radius = max(MIN_AREA_RADIUS_M, max(float(d) for d in dist))
-    return round(lat0, 6), round(lon0, 6), round(radius, 1)
+    return lat0, lon0, math.ceil(radius * 10) / 10  # rounded up: the farthest position stays inside
 
 
 def _mean_position(positions: list[tuple[float, float]]) -> tuple[float, float]:
