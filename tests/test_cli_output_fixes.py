@@ -130,6 +130,9 @@ def test_a_file_where_a_directory_should_be_is_named(tmp_path: Path, capsys, mon
     assert main(["demo", "-o", "afile"]) == 2  # click: a file given as the directory
     one_line_error(capsys)
     assert files_in(tmp_path) == {"e.yaml", "afile"}
+    Path("out", "map.html").mkdir(parents=True)  # a folder where the demo's map goes: refused before any work
+    assert main(["demo", "-o", "out"]) == 2
+    assert "is a directory" in one_line_error(capsys)
 
 
 # -------------------------------------------------------------------------- click's usage errors: one line

@@ -10,7 +10,7 @@ import click
 from ..compose import compose_map
 from ..export.geojson import write_geojson
 from .common import map_inputs, write_unresolved
-from .outputs import ensure_output_dir
+from .outputs import Output, check_outputs, ensure_output_dir, unresolved_path
 
 
 @click.command("demo")
@@ -31,9 +31,19 @@ def command(output_dir: Path, self_contained: bool) -> None:
       incident-map demo -o demo-out && xdg-open demo-out/map.html
     """
     ensure_output_dir(output_dir, "-o/--output-dir")
+    html_path = output_dir / "map.html"
+    option = "-o/--output-dir"
+    check_outputs(
+        [],
+        [
+            Output(html_path, option, "the map"),
+            Output(output_dir / "map.geojson", option, "the GeoJSON"),
+            Output(output_dir / "map.uncertainty.geojson", option, "the uncertainty layer"),
+            Output(unresolved_path(html_path), option, "the unresolved list"),
+        ],
+    )  # a folder in the way of map.html is one line and exit 2, before any work
     with as_file(files("seeds").joinpath("caracas.yaml")) as seed:
         mapped = map_inputs([Path(seed)])
-    html_path = output_dir / "map.html"
     written = [compose_map(mapped).save(html_path, self_contained=self_contained)]
     written += write_geojson(mapped, output_dir / "map.geojson", polygons=True)
     written.append(write_unresolved(mapped, html_path))
