@@ -298,3 +298,68 @@ def test_event_clauses_split_only_between_event_cues():
     )  # no boundary: one shared clause
     assert pieces("Smoke in Petare; arrests in Catia") == ["Smoke in Petare", "arrests in Catia"]
     assert pieces("Explosions were heard in Petare") == ["Explosions were heard in Petare"]
+
+
+def _one_sentence(sentence: str) -> dict[str, object]:
+    event = draft_event(f"Night in Caracas\n{sentence}\n", source_path="one.txt", article_date=date(2026, 1, 6))
+    return {r.event_type: r for r in event.reports}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "hedge"),
+    [
+        ("Explosions and gunfire were reportedly heard near Fuerte Tiuna.", "reportedly"),  # the first has no place
+        ("Gunfire was allegedly reported near La Carlota as well as explosions.", "allegedly"),  # the last has none
+        ("Smoke and explosions were apparently seen near 23 de Enero.", "apparently"),
+        ("Gunfire, allegedly, and explosions near Petare.", "allegedly"),  # a borrowed place brings its hedge along
+        ("Explosions near La Carlota and a protest in Chacao, residents claimed.", "claimed"),  # trailing attribution
+        ("Supposedly, gunfire near Miraflores and a protest in Chacao.", "supposedly"),  # opening hedge
+    ],
+)
+def test_every_event_of_a_sentence_keeps_a_hedge_that_is_not_another_events_own(sentence, hedge):
+    got = _one_sentence(sentence)
+    assert len(got) == 2 and all(r.hedges == [hedge] for r in got.values()), sentence
+
+
+def test_a_hedge_inside_another_events_own_placed_clause_still_does_not_spread():
+    got = _one_sentence("Gunfire near Miraflores, and protesters in Chacao were reportedly arrested.")
+    assert (got["gunfire"].where, got["gunfire"].hedges) == ("near Miraflores", [])
+    assert (got["protest"].where, got["protest"].hedges) == ("in Chacao", ["reportedly"])
+    got = _one_sentence("Tanks were seen near Fuerte Tiuna, and explosions were allegedly heard in 23 de Enero.")
+    assert got["armoured_vehicles"].hedges == [] and got["explosion"].hedges == ["allegedly"]
+
+
+def test_a_split_clause_gives_each_event_its_own_place():
+    got = _one_sentence("Tanks were seen near Fuerte Tiuna, while in Petare, as dawn broke, protesters blocked a road.")
+    assert (got["armoured_vehicles"].where, got["protest"].where) == ("near Fuerte Tiuna", "in Petare")
+    got = _one_sentence("Smoke near 23 de Enero, explosions in Petare and a protest in Chacao.")
+    assert [got[t].where for t in ("smoke_fire", "explosion", "protest")] == [
+        "near 23 de Enero",
+        "in Petare",
+        "in Chacao",
+    ]
+
+
+def test_list_commas_and_asides_as_event_clause_boundaries():
+    from incidents.extract.clauses import event_clauses
+    from incidents.extract.cues import find_event_types
+    from incidents.extract.segments import Segment
+
+    def pieces(text: str) -> list[str]:
+        seg = Segment(0, len(text), text)
+        return [text[a:b].strip(" ,") for a, b in event_clauses(seg, [(a, b) for _, a, b in find_event_types(text)])]
+
+    assert pieces("Smoke near 23 de Enero, heavy gunfire in Petare") == [
+        "Smoke near 23 de Enero",
+        "heavy gunfire in Petare",
+    ]
+    assert pieces("Smoke near 23 de Enero, with gunfire later") == ["Smoke near 23 de Enero, with gunfire later"] * 2
+    # "while" wins over the "as" that opens an aside of the next claim; alone, that "as" still splits
+    assert pieces("Smoke near 23 de Enero while in Petare, as dawn broke, gunfire") == [
+        "Smoke near 23 de Enero",
+        "while in Petare, as dawn broke, gunfire",
+    ]
+    assert pieces("Smoke near Petare as dawn broke over Chacao, with gunfire") == [
+        "Smoke near Petare",
+        "as dawn broke over Chacao, with gunfire",
+    ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from importlib.resources import files
@@ -38,16 +39,59 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40] or "x"
 
 
-def _claim_hedges(segment: Segment, cue_at: int, own: tuple[int, int]) -> list[str]:
-    """Hedges of the event clause `own` that makes the claim, plus one that opens the whole sentence or post
-    ("Unconfirmed:", "According to circulating reports, ...") or the sentence clause holding the claim;
+def _hedges_in(segment: Segment, start: int, end: int) -> list[str]:
+    return find_hedges(segment.text[start - segment.start : end - segment.start])
+
+
+def _sentence_hedges(segment: Segment, clause: tuple[int, int]) -> list[str]:
+    """A hedge opening the post or sentence, then every hedge of the sentence clause: what a claim that names no
+    place of its own carries, as every claim did before event clauses existed."""
+    return list(dict.fromkeys([*leading_hedges(segment.text), *_hedges_in(segment, *clause)]))
+
+
+def _leading_in(segment: Segment, clause: tuple[int, int]) -> list[str]:
+    return leading_hedges(segment.text[clause[0] - segment.start : clause[1] - segment.start])
+
+
+def _own_claim_hedges(segment: Segment, clause: tuple[int, int], own: tuple[int, int]) -> list[str]:
+    """Hedges of the event clause `own` that makes a claim with its own place, plus one that opens the whole sentence
+    or post ("Unconfirmed:", "According to circulating reports, ...") or the sentence clause holding the claim;
     "X happened; separately, Y allegedly happened" and "X happened, and Y reportedly happened" hedge Y only."""
-    clause = clause_at(segment, cue_at) or (segment.start, segment.end)
-    local = find_hedges(segment.text[own[0] - segment.start : own[1] - segment.start])
     opening = leading_hedges(segment.text)
     if own[0] > clause[0]:  # a later event in its sentence clause: an opening hedge there covers it too
-        opening += leading_hedges(segment.text[clause[0] - segment.start : clause[1] - segment.start])
-    return list(dict.fromkeys([*opening, *local]))
+        opening += _leading_in(segment, clause)
+    return list(dict.fromkeys([*opening, *_hedges_in(segment, *own)]))
+
+
+@dataclass(frozen=True)
+class _Claim:
+    """One event cue of a segment: its type, offsets, event clause, sentence clause and place."""
+
+    term: str
+    at: int
+    cue_end: int
+    own: tuple[int, int]
+    clause: tuple[int, int]
+    place: PlaceMention
+    owns_place: bool  # the place stands in the event clause itself
+
+
+def _claim_hedges(segment: Segment, claim: _Claim, claims: list[_Claim]) -> list[str]:
+    """The hedges of one claim; when in doubt a claim keeps a hedge (an unhedged report corroborates).
+
+    A claim without a place of its own is no independent claim: it takes every hedge of its sentence clause, and its
+    own hedges also cover the claims whose place it borrows ("Gunfire, allegedly, and explosions near Petare"). A
+    hedge set off by a comma after the last event and place of the sentence clause ("..., residents claimed")
+    covers every claim there.
+    """
+    if not claim.owns_place:
+        return _sentence_hedges(segment, claim.clause)
+    same = [c for c in claims if c.clause == claim.clause]
+    last = max(max(c.place.end, c.cue_end) for c in same if c.owns_place)
+    comma = segment.text.find(",", last - segment.start, claim.clause[1] - segment.start)
+    trailing = _hedges_in(segment, segment.start + comma, claim.clause[1]) if comma >= 0 else []
+    lent = [h for c in same if not c.owns_place and c.place == claim.place for h in _hedges_in(segment, *c.own)]
+    return list(dict.fromkeys([*_own_claim_hedges(segment, claim.clause, claim.own), *trailing, *lent]))
 
 
 def _closest(mentions: list[PlaceMention]) -> PlaceMention:
@@ -57,21 +101,22 @@ def _closest(mentions: list[PlaceMention]) -> PlaceMention:
 
 def _best_place(
     mentions: list[PlaceMention], cue_at: int, segment: Segment, own: tuple[int, int]
-) -> PlaceMention | None:
-    """The place for a cue: in its event clause `own`, else in its sentence clause, else a later sentence clause."""
+) -> tuple[PlaceMention, bool] | None:
+    """The place for a cue, and whether it is the cue's own: in its event clause `own`, else in its sentence clause,
+    else a later sentence clause."""
     usable = [m for m in mentions if m.geocode.precision is not Precision.country]
     if not usable:
         return None
     mine = [m for m in usable if own[0] <= m.start <= own[1]]
     if mine:
-        return _closest(mine)
+        return _closest(mine), True
     clause = clause_at(segment, cue_at)
     if clause is None:
         near = usable
     else:
         # the cue's own clause, else a later one ("Explosions heard. Location: Caracas"), never an earlier claim's
         near = [m for m in usable if clause[0] <= m.start <= clause[1]] or [m for m in usable if m.start > clause[1]]
-    return _closest(near) if near else None
+    return (_closest(near), False) if near else None
 
 
 def _sources(posts: list[Post], label: str) -> dict[str, Source]:
@@ -157,11 +202,15 @@ def _draft(
         made = 0
         cues = find_event_types(segment.text)
         own_clauses = event_clauses(segment, [(segment.start + a, segment.start + b) for _, a, b in cues])
-        for (term, cue_start, _), own in zip(cues, own_clauses, strict=True):
-            place = _best_place(mentions, segment.start + cue_start, segment, own)
-            if place is None:
-                continue
-            claim_hedges = _claim_hedges(segment, segment.start + cue_start, own)
+        claims: list[_Claim] = []
+        for (term, cue_start, cue_end), own in zip(cues, own_clauses, strict=True):
+            found = _best_place(mentions, segment.start + cue_start, segment, own)
+            if found is not None:
+                clause = clause_at(segment, segment.start + cue_start) or (segment.start, segment.end)
+                claims.append(_Claim(term, segment.start + cue_start, segment.start + cue_end, own, clause, *found))
+        for claim in claims:
+            term, place = claim.term, claim.place
+            claim_hedges = _claim_hedges(segment, claim, claims)
             rid = f"{source_id}-{term.replace('_', '-')}"
             n = 2
             while rid in used_ids:
