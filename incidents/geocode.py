@@ -281,9 +281,8 @@ def _described_by_text(report: Report, resolver: PlaceResolver, context: GeoCont
     """The explicit point with the radius of the place its text names, if that place's circle holds the point."""
     assert report.lat is not None and report.lon is not None
     # offline tables only: a report that comes with its coordinates never sends its place text to an online service
-    offline = resolver.offline() if isinstance(resolver, PlaceResolver) else resolver
     try:
-        named = offline.resolve(report.where, context, role=report.place_role)
+        named = resolver.offline().resolve(report.where, context, role=report.place_role)
     except (PlaceNotFound, GeocoderServiceError):
         return None
     if distance_km(report.lat, report.lon, named.lat, named.lon) * 1000.0 > named.radius_m:

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .taxonomy import event_types
+from .wording import plural
 
 __all__ = [
     "Precision",
@@ -175,7 +176,7 @@ class When(_Input):
 
 def _worded(hedges: list[str]) -> list[str]:
     """Hedges that say something: a blank one is dropped (tables drop empty list items the same way)."""
-    return [h for h in hedges if h.strip()] if any(not h.strip() for h in hedges) else hedges
+    return [h for h in hedges if h.strip()]
 
 
 class StatusOverride(_Input):
@@ -409,12 +410,9 @@ class Counts(_Derived):
 
     def line(self) -> str:
         """A one-line summary for the terminal."""
-        def n(count: int, noun: str) -> str:
-            return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
-
         return (
-            f"{n(self.read, 'report')} read, {self.mapped} mapped into {n(self.incidents, 'incident')} "
-            f"({self.merged} merged into others), {self.unresolved} unresolved, {n(self.notes, 'context note')}"
+            f"{plural(self.read, 'report')} read, {self.mapped} mapped into {plural(self.incidents, 'incident')} "
+            f"({self.merged} merged into others), {self.unresolved} unresolved, {plural(self.notes, 'context note')}"
         )
 
 

@@ -178,6 +178,14 @@ def _merge_source(sources: dict[str, dict[str, Any]], source: dict[str, Any], wh
                              f"({str(known[key])[:40]!r} there)", record=where, field=column)
 
 
+def _with_cited(sources: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """The sources, plus a name-only stub for each source that is only cited (no row of its own in the table)."""
+    for source in list(sources.values()):
+        for cited in source.get("cites", []):
+            sources.setdefault(cited, {"id": cited, "name": cited})
+    return list(sources.values())
+
+
 def _event(rows: list[tuple[str, dict[str, Any]]], default_title: str,
            defaults: dict[str, Any] | None = None, *, may_be_empty: bool = False) -> dict[str, Any]:
     if not rows and not may_be_empty:
@@ -187,12 +195,8 @@ def _event(rows: list[tuple[str, dict[str, Any]]], default_title: str,
         report, source = _check(row, where)
         reports.append(report)
         _merge_source(sources, source, where)
-    for source in list(sources.values()):
-        for cited in source.get("cites", []):
-            # a source that is only cited (no report of its own in the table) is kept as a name-only stub
-            sources.setdefault(cited, {"id": cited, "name": cited})
     event = event_mapping([row for _, row in rows] + ([defaults] if defaults else []), default_title)
-    event["sources"] = list(sources.values())
+    event["sources"] = _with_cited(sources)
     event["reports"] = reports
     return event
 
@@ -294,10 +298,7 @@ def _with_notes(event: dict[str, Any], member: Any) -> dict[str, Any]:
             _validated(Source, source, where, "source_")
             _merge_source(sources, source, where)
         notes.append(note)
-    for source in list(sources.values()):
-        for cited in source.get("cites", []):
-            sources.setdefault(cited, {"id": cited, "name": cited})  # as _event keeps a source only cited
-    event["sources"] = list(sources.values())
+    event["sources"] = _with_cited(sources)
     event["notes"] = notes
     return event
 

@@ -30,16 +30,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import InputError
 from .models import Assessment, LocatedReport, Source, SourceKind, Status
+from .wording import plural
 
 __all__ = ["StatusPolicy", "SourceCount"]
 
 
 def _label(source: Source) -> str:
     return source.handle or source.name
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def _distance(metres: float) -> str:
@@ -185,7 +182,7 @@ class StatusPolicy(BaseModel):
         not_counted = f" Not counted: {'; '.join(count.not_counted)}." if count.not_counted else ""
         if count.weight >= self.min_independent_sources and (has_media or not self.require_media):
             hedged = f" Some reports are hedged ({_quoted(hedges)})." if hedges else ""
-            reason = f"Corroborated by {_plural(count.weight, 'independent source')} ({names}), {media}.{hedged}"
+            reason = f"Corroborated by {plural(count.weight, 'independent source')} ({names}), {media}.{hedged}"
             return Assessment(status=Status.confirmed, reason=reason + not_counted, **common)
         if count.weight == 0:
             who = ", ".join(_label(s) for s in {r.source.id: r.source for r in reports}.values())
@@ -198,7 +195,7 @@ class StatusPolicy(BaseModel):
             if self.min_independent_sources > 2 or count.weight > 1:
                 why += f"; {self.min_independent_sources} needed"
         else:
-            why = f"{_plural(count.weight, 'independent source')} ({names}) but no footage"
+            why = f"{plural(count.weight, 'independent source')} ({names}) but no footage"
         if hedges and count.weight:
             why += f"; hedged ({_quoted(hedges)})"
         return Assessment(status=Status.unconfirmed, reason=f"Unconfirmed: {why}.{not_counted}", **common)

@@ -65,6 +65,10 @@ class FakeResolver:
         self.places = places
         self.calls: list[tuple[str, GeoContext, PlaceRole]] = []
 
+    def offline(self) -> FakeResolver:
+        """Itself: the fake has no online services."""
+        return self
+
     def resolve(self, text: str, context: GeoContext, *, role: PlaceRole = PlaceRole.location) -> Geocode:
         """The configured answer for `text`."""
         self.calls.append((text, context, role))

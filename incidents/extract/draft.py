@@ -100,22 +100,15 @@ def _closest(mentions: list[PlaceMention]) -> PlaceMention:
 
 
 def _best_place(
-    mentions: list[PlaceMention], cue_at: int, segment: Segment, own: tuple[int, int]
+    mentions: list[PlaceMention], own: tuple[int, int], clause: tuple[int, int]
 ) -> tuple[PlaceMention, bool] | None:
     """The place for a cue, and whether it is the cue's own: in its event clause `own`, else in its sentence clause,
-    else a later sentence clause."""
+    else a later sentence clause ("Explosions heard. Location: Caracas"), never an earlier claim's."""
     usable = [m for m in mentions if m.geocode.precision is not Precision.country]
-    if not usable:
-        return None
     mine = [m for m in usable if own[0] <= m.start <= own[1]]
     if mine:
         return _closest(mine), True
-    clause = clause_at(segment, cue_at)
-    if clause is None:
-        near = usable
-    else:
-        # the cue's own clause, else a later one ("Explosions heard. Location: Caracas"), never an earlier claim's
-        near = [m for m in usable if clause[0] <= m.start <= clause[1]] or [m for m in usable if m.start > clause[1]]
+    near = [m for m in usable if clause[0] <= m.start <= clause[1]] or [m for m in usable if m.start > clause[1]]
     return (_closest(near), False) if near else None
 
 
@@ -204,9 +197,9 @@ def _draft(
         own_clauses = event_clauses(segment, [(segment.start + a, segment.start + b) for _, a, b in cues])
         claims: list[_Claim] = []
         for (term, cue_start, cue_end), own in zip(cues, own_clauses, strict=True):
-            found = _best_place(mentions, segment.start + cue_start, segment, own)
+            clause = clause_at(segment, segment.start + cue_start) or (segment.start, segment.end)
+            found = _best_place(mentions, own, clause)
             if found is not None:
-                clause = clause_at(segment, segment.start + cue_start) or (segment.start, segment.end)
                 claims.append(_Claim(term, segment.start + cue_start, segment.start + cue_end, own, clause, *found))
         for claim in claims:
             term, place = claim.term, claim.place

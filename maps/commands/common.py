@@ -15,15 +15,11 @@ from incidents.inputs import read_inputs
 from incidents.models import MappedEvent
 from incidents.pipeline import build_event
 from incidents.verify import StatusPolicy
+from incidents.wording import plural
 
 from .outputs import unresolved_path
 
-__all__ = ["input_options", "inputs_argument", "map_inputs", "plural", "write_unresolved"]
-
-
-def plural(count: int, noun: str) -> str:
-    """`1 incident`, `2 incidents`, `0 incidents`."""
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+__all__ = ["input_options", "inputs_argument", "map_inputs", "write_unresolved"]
 
 
 def inputs_argument(func: Callable[..., Any]) -> Callable[..., Any]:

@@ -10,8 +10,8 @@ from incidents.atomic import write_atomic
 from incidents.errors import InputError
 from incidents.extract import draft_event, draft_yaml
 from incidents.loader import read_input_text
+from incidents.wording import plural
 
-from .common import plural
 from .outputs import Output, check_outputs
 
 

@@ -9,15 +9,15 @@ from pydantic import ValidationError
 from incidents.countries import COUNTRY_HINT, country_code
 from incidents.errors import InputError, PlaceNotFound
 from incidents.geocode import default_resolver
-from incidents.models import GeoContext, PlaceRole
+from incidents.models import GazetteerRef, GeoContext, PlaceRole
 
 
 def parse_context(text: str | None) -> GeoContext:
     """'Caracas, VE' or 'Lima, Peru' -> city and country; 'VE', 'PER' or 'Peru' alone -> the country only.
 
     The last of several comma-separated parts must be a country (ISO alpha-2 or alpha-3 code or English name); one
-    part is a country when it names one, else a city (two letters alone must be a country code). The result is validated by GeoContext, as the YAML loader
-    validates `context`; an unknown country is an InputError (exit 2).
+    part is a country when it names one, else a city (two letters alone must be a country code). The result is
+    validated by GeoContext, as the YAML loader validates `context`; an unknown country is an InputError (exit 2).
     """
     if not text:
         return GeoContext()
@@ -82,6 +82,6 @@ def command(place: str, context: str | None, role: str, online: str | None, as_j
     click.echo("\n".join(lines))
 
 
-def _entry_ref(entry) -> str:  # noqa: ANN001 - a GazetteerRef
+def _entry_ref(entry: GazetteerRef) -> str:
     """`source:id`, without repeating a source the id already starts with ("geonames:3632998", "world:VE-23")."""
     return entry.id if entry.id.startswith(f"{entry.source}:") else f"{entry.source}:{entry.id}"

@@ -45,16 +45,19 @@ def _same_file_key(path: Path) -> tuple[object, ...]:
     return ("inode", stat.st_dev, stat.st_ino)
 
 
+def _no_file_in_the_way(directory: Path, path: Path, option: str) -> None:
+    """InputError when the nearest existing one of `directory` and its parents is a file, not a directory."""
+    ancestor = next((a for a in (directory, *directory.parents) if a.exists()), None)
+    if ancestor is not None and not ancestor.is_dir():
+        raise InputError(f"{ancestor} is not a directory", path=str(path), field=option)
+
+
 def _check_directory(output: Output) -> None:
     """The output's directory must exist; a file where a directory should be is named as such."""
     parent = output.path.parent
     if parent.is_dir():
         return
-    for ancestor in (parent, *parent.parents):
-        if ancestor.exists():
-            if not ancestor.is_dir():
-                raise InputError(f"{ancestor} is not a directory", path=str(output.path), field=output.option)
-            break
+    _no_file_in_the_way(parent, output.path, output.option)
     raise InputError(
         f"output directory {parent} does not exist; create it first", path=str(output.path), field=output.option
     )
@@ -96,9 +99,5 @@ def check_outputs(inputs: Iterable[Path | None], outputs: Sequence[Output]) -> N
 
 def ensure_output_dir(directory: Path, option: str) -> None:
     """Create `directory` (and its parents); a file in the way is the user's mistake, one line, exit 2."""
-    for ancestor in (directory, *directory.parents):
-        if ancestor.exists():
-            if not ancestor.is_dir():
-                raise InputError(f"{ancestor} is not a directory", path=str(directory), field=option)
-            break
+    _no_file_in_the_way(directory, directory, option)
     os.makedirs(directory, exist_ok=True)  # refused by the system (permissions, disk): exit 1 like other writes

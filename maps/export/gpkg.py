@@ -31,16 +31,11 @@ REAL_COLUMNS = tuple(sorted(c for c in NUMBER_COLUMNS if not c.startswith("span_
 INTEGER_COLUMNS = tuple(sorted(c for c in NUMBER_COLUMNS if c.startswith("span_")))  # character offsets
 
 
-def _utc_times(values: pd.Series) -> pd.Series:
-    """ISO 8601 UTC texts (layers.properties.iso_utc) as datetimes."""
-    return pd.to_datetime(values, utc=True, format="ISO8601")
-
-
 def typed(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """`frame` with its time columns as UTC datetimes and its number columns numeric (empty cells stay null)."""
     for column in DATETIME_COLUMNS:
         if column in frame.columns:
-            frame[column] = _utc_times(frame[column])
+            frame[column] = pd.to_datetime(frame[column], utc=True, format="ISO8601")  # layers.properties.iso_utc
     for column in REAL_COLUMNS:
         if column in frame.columns:
             frame[column] = pd.to_numeric(frame[column], errors="raise").astype("float64")

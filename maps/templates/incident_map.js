@@ -248,14 +248,17 @@
     return n;
   };
 
+  /* Class and inline style of a status's pin or count: filled for a solid status, hollow (dashed in CSS) otherwise. */
+  function statusLook(s) {
+    return 'im-' + (s.solid ? "solid" : "hollow") + '" style="' + (s.solid ? "background:" : "color:") + s.color +
+      ";border-color:" + s.color;
+  }
+
   /* The pin of one incident in the cluster overlay: its glyph, filled for confirmed, hollow and dashed otherwise. */
   function pinIcon(s, type) {
-    var style = s.solid ? "background:" + s.color + ";border-color:" + s.color : "color:" + s.color + ";border-color:" +
-      s.color;
     return L.divIcon({
       className: "im-pin", iconSize: [22, 22],
-      html: '<span class="im-pin-dot im-' + (s.solid ? "solid" : "hollow") + '" style="' + style + '">' + type.glyph +
-        "</span>"
+      html: '<span class="im-pin-dot ' + statusLook(s) + '">' + type.glyph + "</span>"
     });
   }
 
@@ -267,9 +270,7 @@
       if (!counts[si]) { return; }
       parts += 1;
       title.push(counts[si] + " " + s.label);
-      html += '<span class="im-cc im-' + (s.solid ? "solid" : "hollow") + '" style="' +
-        (s.solid ? "background:" + s.color + ";border-color:" + s.color : "color:" + s.color + ";border-color:" + s.color) +
-        '">' + counts[si] + "</span>";
+      html += '<span class="im-cc ' + statusLook(s) + '">' + counts[si] + "</span>";
     });
     return L.divIcon({
       className: "im-cluster", iconSize: L.point(8 + 34 * parts, 30),
@@ -310,7 +311,6 @@
     }
     overlay.on("add", function () {
       if (!cluster) {
-        if (!isFinite(map.getMaxZoom())) { map.setMaxZoom(MAX_ZOOM); }
         cluster = L.markerClusterGroup({
           chunkedLoading: true,
           iconCreateFunction: function (c) { return clusterIcon(data, c); },
