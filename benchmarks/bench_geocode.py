@@ -38,7 +38,7 @@ t0 = time.perf_counter()
 from incidents.geocode import default_resolver
 from incidents.models import GeoContext
 t1 = time.perf_counter()
-from incidents.geonames import geonames_index
+from incidents.geocode.geonames import geonames_index
 geonames_index()
 t2 = time.perf_counter()
 resolver = default_resolver()
@@ -80,7 +80,7 @@ def place_strings(n: int, distinct: int, country: str = "VE", *, seed: int = 11)
     """`n` place strings over `distinct` phrases of `country`'s places, Zipf-distributed (deterministic)."""
     import numpy as np
 
-    from incidents.geonames import geonames_index
+    from incidents.geocode.geonames import geonames_index
 
     rng = np.random.default_rng(seed)
     index = geonames_index()
@@ -165,7 +165,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write the measurements as JSON")
     args = parser.parse_args(argv)
 
-    from incidents.geonames import geonames_index
+    from incidents.geocode.geonames import geonames_index
 
     geonames_index()  # make sure the cached index exists before timing cold starts
     report: dict[str, Any] = {"load_average": os.getloadavg(), "cpus": os.cpu_count()}

@@ -1,4 +1,4 @@
-"""Read an incident file (YAML, JSON; CSV and GeoJSON through incidents.tabular) into an EventFile.
+"""Read an incident file (YAML, JSON; CSV and GeoJSON through incidents.formats.table) into an EventFile.
 
 Every problem becomes one InputError line naming the file, the record and the field, e.g.
 `seeds/x.yaml: report 'r3' (reports[2]): field 'when.start': invalid date '2026-13-01'`.
@@ -105,9 +105,9 @@ def load_event(path: str | Path) -> EventFile:
 
 def _read_tabular(path: Path) -> Any:
     try:
-        from .tabular import read_tabular_event
+        from .formats.table import read_tabular_event
     except ModuleNotFoundError as exc:
-        if exc.name not in ("incidents.tabular", f"{__package__}.tabular"):
+        if exc.name not in ("incidents.formats.table", "incidents.formats"):
             raise
         raise InputError(f"{path.suffix.lstrip('.').upper()} input not available in this installation",
                          path=str(path)) from exc
@@ -310,7 +310,7 @@ def check_country(event: EventFile, path: str) -> None:
     code = event.context.country
     if code is None:
         return
-    from .countries import country_code
+    from .geocode.countries import country_code
 
     if country_code(code) != code:
         raise InputError(f"unknown country code {code!r}: give an ISO 3166-1 alpha-2 code such as VE", path=path,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 def reserve_slots(slot_file: str, count: int, interval: float, start_at: float) -> tuple[int, list[float]]:
     """Wait for `count` request slots on a limiter sharing `slot_file`; (our pid, the wall-clock times of the slots)."""
-    from incidents.online_limit import RateLimiter
+    from incidents.geocode.online_limit import RateLimiter
 
     limiter = RateLimiter(interval, slot_file=Path(slot_file))
     time.sleep(max(0.0, start_at - time.time()))  # both processes start asking at once
@@ -23,9 +23,9 @@ def reserve_slots(slot_file: str, count: int, interval: float, start_at: float) 
 
 def put_answers(cache_file: str, prefix: str, count: int, start_at: float) -> tuple[int, None]:
     """Cache `count` answers named `<prefix><n>` in the cache at `cache_file`, one write each; (our pid, None)."""
-    from incidents.backends import PlaceCandidate
+    from incidents.geocode.backends import PlaceCandidate
+    from incidents.geocode.online_cache import OnlineCache
     from incidents.models import GazetteerRef, Precision
-    from incidents.online_cache import OnlineCache
 
     cache = OnlineCache(Path(cache_file), "nominatim")
     entry = GazetteerRef(id="x", name="X", source="nominatim")

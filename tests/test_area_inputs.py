@@ -9,8 +9,8 @@ import pyogrio
 import pytest
 from pyproj import Geod
 
-from incidents.areas import area_circle
 from incidents.errors import InputError
+from incidents.geocode.areas import area_circle
 from incidents.loader import load_event
 from incidents.models import Precision
 from maps.cli import main

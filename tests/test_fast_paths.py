@@ -292,7 +292,7 @@ def test_empty_event_exports_an_empty_collection(tmp_path: Path):
 
 
 def test_geonames_index_lookups():
-    from incidents.geonames import geonames_index
+    from incidents.geocode.geonames import geonames_index
 
     index = geonames_index()
     rows = index.rows("caracas")
@@ -314,7 +314,7 @@ def test_geonames_index_lookups():
 def test_geonames_index_pickles_without_the_derived_country_list():
     import pickle
 
-    from incidents.geonames import geonames_index
+    from incidents.geocode.geonames import geonames_index
 
     index = geonames_index()
     assert index.country  # built
@@ -328,8 +328,8 @@ def test_cold_geocode_does_not_import_numpy():
     import subprocess
     import sys
 
-    from incidents.geonames import geonames_index
-    from incidents.world import world_index
+    from incidents.geocode.geonames import geonames_index
+    from incidents.geocode.world import world_index
 
     geonames_index(), world_index()  # the cached files exist, as after the first run ever
     code = (

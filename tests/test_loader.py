@@ -122,7 +122,7 @@ def test_a_missing_file_is_an_input_error(tmp_path: Path) -> None:
 
 
 def test_csv_without_the_tabular_module_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "incidents.tabular", None)
+    monkeypatch.setitem(sys.modules, "incidents.formats.table", None)
     path = tmp_path / "reports.csv"
     path.write_text("id,event_type\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"reports\.csv: CSV input not available"):
@@ -130,13 +130,13 @@ def test_csv_without_the_tabular_module_is_a_clear_error(tmp_path: Path, monkeyp
 
 
 def test_csv_and_geojson_go_through_the_tabular_reader(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    fake = types.ModuleType("incidents.tabular")
+    fake = types.ModuleType("incidents.formats.table")
     doc = {"title": "From a table", "sources": [{"id": "s", "name": "S"}], "reports": [
         {"id": "t1", "event_type": "protest", "where": "x", "when": "2026-01-06", "source": "s", "summary": "s"},
         {"id": "t2", "event_type": "protest", "where": "x", "when": "2026-01-06", "source": "ghost", "summary": "s"},
     ]}
     fake.read_tabular_event = lambda path: json.loads(json.dumps(doc))  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "incidents.tabular", fake)
+    monkeypatch.setitem(sys.modules, "incidents.formats.table", fake)
     path = tmp_path / "rows.geojson"
     path.write_text("{}", encoding="utf-8")
     with pytest.raises(InputError, match=r"rows\.geojson: report 't2' \(reports\[1\]\): field 'source'"):

@@ -22,8 +22,6 @@ from urllib.parse import parse_qs, urlsplit
 import orjson
 import pytest
 
-from incidents import geocode as geocode_module
-from incidents.backends import GeocoderBackend
 from incidents.errors import (
     GeocoderBadResponse,
     GeocoderRateLimited,
@@ -31,14 +29,16 @@ from incidents.errors import (
     GeocoderTimedOut,
     InputError,
 )
-from incidents.gazetteer import bundled_gazetteer
 from incidents.geocode import PlaceResolver
-from incidents.geonames import GeoNamesBackend, geonames_index
+from incidents.geocode import resolver as geocode_module
+from incidents.geocode.backends import GeocoderBackend
+from incidents.geocode.gazetteer import bundled_gazetteer
+from incidents.geocode.geonames import GeoNamesBackend, geonames_index
+from incidents.geocode.online import NominatimBackend, OnlineBackend, PhotonBackend, online_backend, user_agent
+from incidents.geocode.online_http import is_loopback, retry_after_seconds
+from incidents.geocode.online_limit import RateLimiter
+from incidents.geocode.online_results import bbox_radius_m, precision_for
 from incidents.models import GeoContext, Precision
-from incidents.online import NominatimBackend, OnlineBackend, PhotonBackend, online_backend, user_agent
-from incidents.online_http import is_loopback, retry_after_seconds
-from incidents.online_limit import RateLimiter
-from incidents.online_results import bbox_radius_m, precision_for
 
 CARACAS = GeoContext(city="Caracas", country="VE")
 PLACE = "Some Street 5"

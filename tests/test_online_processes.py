@@ -9,9 +9,9 @@ from pathlib import Path
 import orjson
 import pytest
 
-from incidents.online import online_slot_path
-from incidents.online_cache import cache_key
-from incidents.online_limit import RateLimiter
+from incidents.geocode.online import online_slot_path
+from incidents.geocode.online_cache import cache_key
+from incidents.geocode.online_limit import RateLimiter
 from tests import online_workers
 
 

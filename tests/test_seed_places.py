@@ -6,8 +6,8 @@ import pytest
 from click.testing import CliRunner
 
 from incidents.errors import PlaceNotFound
-from incidents.gazetteer import bundled_gazetteer
 from incidents.geocode import default_resolver, locate
+from incidents.geocode.gazetteer import bundled_gazetteer
 from incidents.merge import distance_m
 from incidents.models import Geocode, GeoContext, PlaceRole, Precision
 from maps.cli import cli
@@ -110,8 +110,8 @@ def test_coordinates_without_a_radius_take_the_named_places(seed_event):
 
 def test_coordinates_never_send_their_place_text_online(seed_event):
     from incidents.geocode import PlaceResolver
-    from incidents.geonames import GeoNamesBackend
-    from incidents.world import world_backend
+    from incidents.geocode.geonames import GeoNamesBackend
+    from incidents.geocode.world import world_backend
 
     asked: list[str] = []
 

@@ -1,4 +1,4 @@
-"""Countries, US states, continents, abbreviations and demonyms resolve to the right place (incidents.world)."""
+"""Countries, US states, continents, abbreviations and demonyms resolve to the right place (incidents.geocode.world)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from countryinfo import CountryInfo
 
 from incidents.errors import PlaceNotFound
 from incidents.geocode import PlaceResolver
+from incidents.geocode.world import DEMONYM_SCORE, WorldBackend, distance_km
 from incidents.models import GeoContext, Precision
-from incidents.world import DEMONYM_SCORE, WorldBackend, distance_km
 
 NONE = GeoContext()
 US = GeoContext(country="US")
@@ -229,8 +229,8 @@ class _Counting:
         self.fail_first = fail_first
 
     def lookup(self, name, context):
-        from incidents.backends import PlaceCandidate
         from incidents.errors import GeocoderServiceError
+        from incidents.geocode.backends import PlaceCandidate
         from incidents.models import GazetteerRef
 
         self.calls += 1
@@ -257,7 +257,7 @@ def test_a_place_not_found_is_searched_once_and_answered_the_same_again():
 
 
 def test_the_memo_is_bounded(monkeypatch: pytest.MonkeyPatch):
-    import incidents.geocode as geocode
+    import incidents.geocode.resolver as geocode
 
     monkeypatch.setattr(geocode, "MEMO_LIMIT", 3)
     backend = _Counting()
@@ -281,7 +281,7 @@ def test_a_failing_service_is_asked_again():
 def test_great_circle_km_is_the_haversine_of_one_pair():
     import numpy as np
 
-    from incidents.geonames import great_circle_km, haversine_km
+    from incidents.geocode.geonames import great_circle_km, haversine_km
 
     rng = np.random.default_rng(3)
     for lat1, lon1, lat2, lon2 in zip(
@@ -301,7 +301,7 @@ def test_great_circle_km_is_the_haversine_of_one_pair():
 
 
 def test_remembered_rows_are_the_rows(monkeypatch: pytest.MonkeyPatch):
-    import incidents.geonames as geonames
+    import incidents.geocode.geonames as geonames
 
     index = geonames.geonames_index()
     keys = ["caracas", "maracay", "valencia", "no such place", "caracas"]
@@ -321,7 +321,7 @@ def test_every_province_in_the_data_file_is_built():
 
     import yaml
 
-    from incidents.world import world_index
+    from incidents.geocode.world import world_index
 
     provinces = yaml.safe_load(files("incidents").joinpath("data/regions.yaml").read_bytes())["provinces"]
     built = [p for p in world_index().places if p.kind == "state" and p.country != "US"]

@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from functools import cache
 
 from ..errors import GeocodeError, GeocoderServiceError
-from ..gazetteer import bundled_gazetteer
 from ..geocode import PlaceResolver
-from ..geonames import OFF_CONTEXT_FACTOR
+from ..geocode.gazetteer import bundled_gazetteer
+from ..geocode.geonames import OFF_CONTEXT_FACTOR
+from ..geocode.qualifiers import qualifier_table
 from ..models import Geocode, GeoContext, PlaceRole, Precision
-from ..qualifiers import qualifier_table
 
 __all__ = ["PlaceMention", "find_places", "infer_context"]
 
@@ -116,7 +116,7 @@ def _country_of(geocode: Geocode, resolver: PlaceResolver) -> str | None:
         found = next((e for e in bundled_gazetteer().entries if e.id == entry.id), None)
         return found.country if found else None
     if entry.source == "geonames":
-        from ..geonames import geonames_index
+        from ..geocode.geonames import geonames_index
 
         index = geonames_index()
         wanted = int(entry.id.split(":", 1)[1])
@@ -126,6 +126,6 @@ def _country_of(geocode: Geocode, resolver: PlaceResolver) -> str | None:
 
 
 def _key(name: str) -> str:
-    from ..names import normalise
+    from ..geocode.names import normalise
 
     return normalise(name)

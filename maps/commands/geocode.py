@@ -6,9 +6,9 @@ import click
 import orjson
 from pydantic import ValidationError
 
-from incidents.countries import COUNTRY_HINT, country_code
 from incidents.errors import InputError, PlaceNotFound
 from incidents.geocode import default_resolver
+from incidents.geocode.countries import COUNTRY_HINT, country_code
 from incidents.models import GazetteerRef, GeoContext, PlaceRole
 
 

@@ -15,9 +15,9 @@ from typing import Any
 import orjson
 
 from incidents.atomic import write_atomic
+from incidents.formats.table import neutralise
 from incidents.models import MappedEvent
 from incidents.records import EVENT_COLUMNS, REPORT_COLUMNS, event_record
-from incidents.tabular import neutralise
 from layers.properties import PROPERTY_NAMES, incident_properties, report_properties
 
 from .geojson import sibling

@@ -34,10 +34,10 @@ from typing import TYPE_CHECKING
 
 import yaml
 
-from .atomic import write_atomic
+from ..atomic import write_atomic
+from ..models import GazetteerRef, GeoContext, Precision
 from .backends import PlaceCandidate
 from .geonames import cache_dir, great_circle_km, haversine_km
-from .models import GazetteerRef, GeoContext, Precision
 from .names import normalise
 
 if TYPE_CHECKING:
@@ -441,7 +441,7 @@ def _world_index() -> WorldIndex:
             index = pickle.load(fh)
         if isinstance(index, WorldIndex):
             return index
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError):
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError, ImportError):
         pass
     index = _build()
     try:

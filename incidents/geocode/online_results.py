@@ -7,9 +7,9 @@ from typing import Any
 
 from pyproj import Geod
 
+from ..models import GazetteerRef, Precision
 from .areas import precision_from_size
 from .backends import PlaceCandidate
-from .models import GazetteerRef, Precision
 
 __all__ = [
     "ONLINE_SCORE",

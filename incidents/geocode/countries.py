@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from .models import GeoContext, Precision
+from ..models import GeoContext, Precision
 from .names import normalise
 
 __all__ = ["country_code", "COUNTRY_HINT"]

@@ -14,10 +14,10 @@ from pathlib import Path
 import orjson
 from pydantic import ValidationError
 
-from .atomic import write_atomic
+from ..atomic import write_atomic
+from ..errors import OutputError
+from ..file_lock import locked_file
 from .backends import PlaceCandidate
-from .errors import OutputError
-from .file_lock import locked_file
 
 __all__ = ["OnlineCache", "cache_key"]
 

@@ -22,16 +22,16 @@ from urllib.parse import urlsplit
 
 from geopy.geocoders import Nominatim, Photon
 
-from .backends import PlaceCandidate
-from .errors import (
+from ..errors import (
     GeocoderBadResponse,
     GeocoderRateLimited,
     GeocoderServiceError,
     GeocoderTimedOut,
     InputError,
 )
+from ..models import GeoContext
+from .backends import PlaceCandidate
 from .geonames import cache_dir
-from .models import GeoContext
 from .names import normalise
 from .online_cache import OnlineCache
 from .online_http import Failure, UrllibAdapter, classify

@@ -10,9 +10,9 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from ..errors import InputError
+from ..models import GazetteerRef, GeoContext, Precision
 from .backends import PlaceCandidate
-from .errors import InputError
-from .models import GazetteerRef, GeoContext, Precision
 from .names import closest_name, normalise
 
 __all__ = ["GazetteerEntry", "Gazetteer", "load_gazetteer", "bundled_gazetteer"]

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
+from ..errors import GeocoderServiceError, PlaceNotFound
+from ..models import Geocode, GeoContext, PlaceRole, Precision, Report
 from .backends import GeocoderBackend, PlaceCandidate
-from .errors import GeocoderServiceError, PlaceNotFound
 from .gazetteer import bundled_gazetteer
 from .geonames import GeoNamesBackend, geonames_index
-from .models import Geocode, GeoContext, PlaceRole, Precision, Report
 from .names import normalise
 from .qualifiers import parse_place_phrase, widen_radius
 from .world import WorldBackend, distance_km, is_uncapitalised_code, world_backend

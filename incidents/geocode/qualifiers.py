@@ -9,7 +9,7 @@ from importlib.resources import files
 import yaml
 from pydantic import BaseModel, ConfigDict
 
-from .models import PlaceRole
+from ..models import PlaceRole
 
 __all__ = ["PlacePhrase", "Widening", "parse_place_phrase", "widen_radius", "qualifier_table"]
 

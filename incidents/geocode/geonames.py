@@ -21,9 +21,9 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .atomic import write_atomic
+from ..atomic import write_atomic
+from ..models import GazetteerRef, GeoContext, Precision
 from .backends import PlaceCandidate
-from .models import GazetteerRef, GeoContext, Precision
 from .names import closest_name, normalise
 
 if TYPE_CHECKING:
@@ -47,7 +47,7 @@ OFF_CONTEXT_FACTOR = 0.6
 # With an event country, places abroad are taken only when this big (Moscow in a Caracas event, not Kent, WA)
 FOREIGN_MIN_POPULATION = 250_000
 ROWS_MEMO = 16_384  # name keys whose rows are remembered
-FORMAT = 4
+FORMAT = 5  # 5: the module moved to incidents.geocode (pickles name their classes)
 
 
 def cache_dir() -> Path:
@@ -252,7 +252,7 @@ def geonames_index() -> GeoNamesIndex:
     try:
         with open(path, "rb") as fh:
             return pickle.load(fh)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ImportError):
         pass
     index = _build()
     try:

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from .file_lock import locked_file
+from ..file_lock import locked_file
 
 __all__ = ["RateLimiter", "shared_limiter", "STALE_S"]
 

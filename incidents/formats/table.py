@@ -17,11 +17,11 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .areas import area_circle, precision_from_size
-from .errors import InputError
-from .loader import read_input_text
-from .models import Note, Report, Source
-from .records import (
+from ..errors import InputError
+from ..geocode.areas import area_circle, precision_from_size
+from ..loader import read_input_text
+from ..models import Note, Report, Source
+from ..records import (
     EVENT_COLUMNS,
     LIST_COLUMNS,
     NOTE_COLUMNS,

@@ -12,8 +12,8 @@ from typing import Any
 
 from pyproj import Geod
 
-from .errors import InputError
-from .models import Precision
+from ..errors import InputError
+from ..models import Precision
 
 __all__ = ["area_circle", "precision_from_size", "MIN_AREA_RADIUS_M", "GEOMETRY_TYPES"]
 

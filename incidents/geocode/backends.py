@@ -6,7 +6,7 @@ from typing import Protocol, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .models import GazetteerRef, GeoContext, Precision
+from ..models import GazetteerRef, GeoContext, Precision
 
 __all__ = ["PlaceCandidate", "GeocoderBackend"]
 
