@@ -321,6 +321,10 @@ class Geocode(_Derived):
     role: PlaceRole = PlaceRole.location
     matched_text: str | None = None
     score: float = Field(default=1.0, ge=0.0, le=1.0, description="match confidence")
+    reason: str | None = Field(default=None, description="why this place was chosen among the candidates")
+    unmatched: str | None = Field(
+        default=None, description="a landmark the text named that no gazetteer had (drawn at the enclosing place)"
+    )
 
 
 class TimeWindow(_Derived):

@@ -23,6 +23,13 @@ class PlaceCandidate(BaseModel):
     entry: GazetteerRef
     score: float = Field(ge=0, le=1, description="1 for an exact name in context, lower for fuzzy or off-context")
     country: str | None = None
+    feature: str | None = Field(
+        default=None,
+        description="what kind of place: landmark, seat_of_power, airport, district, city, admin2, admin1, region, "
+        "country, ... (a hint for the ranker, not part of the name)",
+    )
+    population: int = Field(default=0, ge=0)
+    admin1: str | None = Field(default=None, description="first-level division (name or GeoNames code) it lies in")
 
 
 @runtime_checkable
