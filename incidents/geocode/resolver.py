@@ -7,6 +7,7 @@ from collections.abc import Iterator, Sequence
 
 from ..errors import GeocoderServiceError, PlaceNotFound
 from ..models import Geocode, GeoContext, PlaceRole, Precision, Report
+from .airports import AirportsBackend
 from .backends import GeocoderBackend, PlaceCandidate
 from .gazetteer import bundled_gazetteer
 from .geonames import GeoNamesBackend, geonames_index
@@ -24,7 +25,7 @@ DEFAULT_RADIUS_M: dict[Precision, float] = {
     Precision.region: 75_000.0,
     Precision.country: 400_000.0,
 }
-_METHOD = {"bundled": "gazetteer", "world": "gazetteer", "geonames": "geonames"}
+_METHOD = {"bundled": "gazetteer", "seats": "gazetteer", "airports": "gazetteer", "world": "gazetteer", "geonames": "geonames"}
 # A city or district of a country's or region's name, in the event's country and this close to the event's city, is
 # meant rather than the country ("Colombia", a Caracas district); farther away the country is ("Lebanon" in New York).
 LOCAL_HOMONYM_KM = 50.0
@@ -44,7 +45,7 @@ class PlaceResolver:
 
     def __init__(self, backends: Sequence[GeocoderBackend] | None = None) -> None:
         self.backends: tuple[GeocoderBackend, ...] = tuple(
-            backends if backends is not None else (bundled_gazetteer(), world_backend(), GeoNamesBackend())
+            backends if backends is not None else _offline_backends()
         )
         self._world = next((b for b in self.backends if isinstance(b, WorldBackend)), None)
         self._memo: dict[tuple[str, str | None, str | None, PlaceRole], Geocode | PlaceNotFound] = {}
@@ -238,10 +239,20 @@ class PlaceResolver:
 _DEFAULT: dict[str | None, PlaceResolver] = {}
 
 
+def _offline_backends() -> list[GeocoderBackend]:
+    """The bundled offline backends, precise ones first (one line each)."""
+    return [
+        bundled_gazetteer(),
+        world_backend(),
+        AirportsBackend(),
+        GeoNamesBackend(),
+    ]
+
+
 def default_resolver(online: str | None = None) -> PlaceResolver:
     """Bundled gazetteer, world (countries, US states, regions), GeoNames, then the named online service if asked for."""
     if online not in _DEFAULT:
-        backends: list[GeocoderBackend] = [bundled_gazetteer(), world_backend(), GeoNamesBackend()]
+        backends: list[GeocoderBackend] = _offline_backends()
         if online:
             from .online import online_backend
 
