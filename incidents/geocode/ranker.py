@@ -117,9 +117,18 @@ def _population_points(candidate: PlaceCandidate, core_key: str) -> float:
     return min(POPULATION_CAP, math.log10(people + 1) / 8) if people > 0 else 0.0
 
 
+def _is_code(core: str) -> bool:
+    """A name written as a capital code of 2-4 letters ("KRT", "CCS", "NYC")."""
+    letters = core.replace(".", "")
+    return 2 <= len(letters) <= 4 and letters.isalpha() and letters.isupper()
+
+
 def _score(found: Found, ask: Ask, core_key: str) -> Ranked:
     c = found.candidate
-    s: dict[str, float] = {"name": W_NAME[match_kind(c)]}
+    kind = match_kind(c)
+    code_alias = kind == "exact" and _is_code(ask.core) and normalise(c.entry.name) != core_key
+    # a town that has a code only among its alternate names ("CCS" for Caracas) is a weak reading of that code
+    s: dict[str, float] = {"name": W_NAME["alias" if code_alias else kind]}
     s["kind"] = W_KIND.get(c.precision, 0.0)
     country = ask.context.country
     if country and c.country == country:
@@ -133,7 +142,7 @@ def _score(found: Found, ask: Ask, core_key: str) -> Ranked:
         s["container"] = W_CONTAINER
     if ask.feature and (ask.feature == feature_of(c) or _FEATURE_PRECISION.get(ask.feature) is c.precision):
         s["asked"] = W_ASKED
-    s["population"] = _population_points(c, core_key)
+    s["population"] = 0.0 if code_alias and c.precision in _FINE else _population_points(c, core_key)
     return Ranked(found, sum(s.values()), s)
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from ..errors import GeocoderServiceError, PlaceNotFound
 from ..models import Geocode, GeoContext, PlaceRole, Precision, Report
+from .airports import AirportsBackend
 from .backends import GeocoderBackend, PlaceCandidate
 from .gazetteer import bundled_gazetteer
 from .geonames import GeoNamesBackend
@@ -29,7 +30,7 @@ DEFAULT_RADIUS_M: dict[Precision, float] = {
     Precision.country: 400_000.0,
 }
 ONLINE = ("nominatim", "photon")  # backend names that are web services (or a backend says `online = True`)
-_METHOD = {"bundled": "gazetteer", "world": "gazetteer", "geonames": "geonames"}
+_METHOD = {"geonames": "geonames"}  # Geocode.method of a backend's answer; every other offline one: "gazetteer"
 # An unknown name placed in the known place after its comma ("Dahieh, Beirut") keeps this share of that match's score
 ENCLOSING_FACTOR = 0.8
 MEMO_LIMIT = 200_000  # place texts a resolver remembers before it starts again
@@ -58,7 +59,7 @@ class PlaceResolver:
 
     def __init__(self, backends: Sequence[GeocoderBackend] | None = None) -> None:
         self.backends: tuple[GeocoderBackend, ...] = tuple(
-            backends if backends is not None else (bundled_gazetteer(), world_backend(), GeoNamesBackend())
+            backends if backends is not None else _offline_backends()
         )
         self._world = next((b for b in self.backends if isinstance(b, WorldBackend)), None)
         self._geonames = next((b for b in self.backends if isinstance(b, GeoNamesBackend)), None)
@@ -247,10 +248,20 @@ def _inside(candidate: PlaceCandidate, container: PlaceCandidate) -> bool:
 _DEFAULT: dict[str | None, PlaceResolver] = {}
 
 
+def _offline_backends() -> list[GeocoderBackend]:
+    """The bundled offline backends (one line each; their order does not decide, the ranker does)."""
+    return [
+        bundled_gazetteer(),
+        world_backend(),
+        AirportsBackend(),
+        GeoNamesBackend(),
+    ]
+
+
 def default_resolver(online: str | None = None) -> PlaceResolver:
     """Bundled gazetteer, world (countries, US states, regions), GeoNames, then the named online service if asked for."""
     if online not in _DEFAULT:
-        backends: list[GeocoderBackend] = [bundled_gazetteer(), world_backend(), GeoNamesBackend()]
+        backends: list[GeocoderBackend] = _offline_backends()
         if online:
             from .online import online_backend
 
