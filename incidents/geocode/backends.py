@@ -36,6 +36,9 @@ class PlaceCandidate(BaseModel):
         "None lets the ranker infer it from the score (1 exact, lower alias). Mark misspellings fuzzy: a fuzzy "
         "match never beats an exact one",
     )
+    unmatched: str | None = Field(
+        default=None, description="a landmark the text named that no gazetteer had: this candidate is the place around it"
+    )
 
 
 @runtime_checkable

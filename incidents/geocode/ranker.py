@@ -42,6 +42,7 @@ W_COUNTRY = 3.0
 W_LOCAL = 3.0
 W_CONTAINER = 6.0
 W_ASKED = 2.0
+W_UNMATCHED = -4.0  # "the place around a landmark no gazetteer has" yields to any real reading of the name
 POPULATION_CAP = 0.9
 ALTERNATE_NAME_SHARE = 5
 FUZZY_WIDEN = (3.0, 25_000.0)  # a misspelt name's radius: max(radius * 3, radius + 25 km)
@@ -142,6 +143,8 @@ def _score(found: Found, ask: Ask, core_key: str) -> Ranked:
         s["container"] = W_CONTAINER
     if ask.feature and (ask.feature == feature_of(c) or _FEATURE_PRECISION.get(ask.feature) is c.precision):
         s["asked"] = W_ASKED
+    if c.unmatched:
+        s["unmatched"] = W_UNMATCHED
     s["population"] = 0.0 if code_alias and c.precision in _FINE else _population_points(c, core_key)
     return Ranked(found, sum(s.values()), s)
 

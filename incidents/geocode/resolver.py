@@ -17,6 +17,7 @@ from .names import normalise
 from .qualifiers import PlacePhrase, parse_place_phrase, widen_radius
 from .ranker import FUZZY_WIDEN, NAMESAKE_SPREAD_KM, Ask, Found, Ranked, ambiguous_namesakes, inside, rank, reason
 from .scope import Scope, event_anchor, scope_of
+from .seats import SeatsBackend
 from .world import WorldBackend, distance_km, is_uncapitalised_code, world_backend
 
 __all__ = ["PlaceResolver", "Choice", "default_resolver", "locate", "DEFAULT_RADIUS_M", "MEMO_LIMIT"]
@@ -188,14 +189,18 @@ class PlaceResolver:
         radius = c.radius_m
         if chosen.signals.get("name", 0.0) < -1:
             radius = max(radius * FUZZY_WIDEN[0], radius + FUZZY_WIDEN[1])
-        score = c.score
+        score, unmatched = c.score, c.unmatched
         if choice.enclosing:
-            score = round(score * ENCLOSING_FACTOR, 3)
+            score, unmatched = round(score * ENCLOSING_FACTOR, 3), choice.phrase.core
             why = why or f"{choice.phrase.core!r} is not in any gazetteer: somewhere in {choice.matched}"
+        elif unmatched:
+            why = why or f"no gazetteer has {unmatched!r} here: somewhere in {c.entry.name}"
+        # an unknown landmark is somewhere in the place drawn, which already holds "near" it: only the role widens
+        qualifier = None if unmatched else choice.phrase.qualifier
         return Geocode(
             lat=c.lat,
             lon=c.lon,
-            radius_m=round(widen_radius(radius, choice.phrase.qualifier, choice.role), 1),
+            radius_m=round(widen_radius(radius, qualifier, choice.role), 1),
             precision=c.precision,
             method=choice.methods.get(chosen.found.backend, _METHOD.get(chosen.found.backend, "gazetteer")),  # type: ignore[arg-type]
             entry=c.entry,
@@ -204,6 +209,7 @@ class PlaceResolver:
             matched_text=choice.matched,
             score=score,
             reason=why or reason(chosen, choice.ranked, choice.ask),
+            unmatched=unmatched,
         )
 
     def _namesakes(self, choice: Choice, namesakes: list[Ranked]) -> Geocode:
@@ -252,6 +258,7 @@ def _offline_backends() -> list[GeocoderBackend]:
     """The bundled offline backends (one line each; their order does not decide, the ranker does)."""
     return [
         bundled_gazetteer(),
+        SeatsBackend(),
         world_backend(),
         AirportsBackend(),
         GeoNamesBackend(),

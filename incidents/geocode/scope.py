@@ -62,6 +62,9 @@ def scope_of(resolver: PlaceResolver, trailing: tuple[str, ...], context: GeoCon
     if found.precision is Precision.country:
         return Scope(scoped, enclosing=pick, enclosing_name=name)
     strict = found.precision is not Precision.region
+    if strict and found.precision is Precision.city and scoped.country == country:
+        # "the presidential palace, Conakry": a landmark named generically is the one of the city after the comma
+        scoped = scoped.model_copy(update={"city": name})
     return Scope(scoped, within=found, within_name=name, strict=strict, enclosing=pick, enclosing_name=name)
 
 
