@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 
 from ..errors import GeocoderServiceError, PlaceNotFound
 from ..models import Geocode, GeoContext, PlaceRole, Precision, Report
@@ -12,6 +13,7 @@ from .gazetteer import bundled_gazetteer
 from .geonames import GeoNamesBackend, geonames_index
 from .names import normalise
 from .qualifiers import parse_place_phrase, widen_radius
+from .user_gazetteer import user_backends
 from .world import WorldBackend, distance_km, is_uncapitalised_code, world_backend
 
 __all__ = ["PlaceResolver", "default_resolver", "locate", "DEFAULT_RADIUS_M", "MEMO_LIMIT"]
@@ -24,7 +26,7 @@ DEFAULT_RADIUS_M: dict[Precision, float] = {
     Precision.region: 75_000.0,
     Precision.country: 400_000.0,
 }
-_METHOD = {"bundled": "gazetteer", "world": "gazetteer", "geonames": "geonames"}
+_METHOD = {"bundled": "gazetteer", "world": "gazetteer", "geonames": "geonames", "user": "gazetteer", "osm": "gazetteer"}
 # A city or district of a country's or region's name, in the event's country and this close to the event's city, is
 # meant rather than the country ("Colombia", a Caracas district); farther away the country is ("Lebanon" in New York).
 LOCAL_HOMONYM_KM = 50.0
@@ -44,7 +46,9 @@ class PlaceResolver:
 
     def __init__(self, backends: Sequence[GeocoderBackend] | None = None) -> None:
         self.backends: tuple[GeocoderBackend, ...] = tuple(
-            backends if backends is not None else (bundled_gazetteer(), world_backend(), GeoNamesBackend())
+            backends
+            if backends is not None
+            else (*user_backends(), bundled_gazetteer(), world_backend(), GeoNamesBackend())
         )
         self._world = next((b for b in self.backends if isinstance(b, WorldBackend)), None)
         self._memo: dict[tuple[str, str | None, str | None, PlaceRole], Geocode | PlaceNotFound] = {}
@@ -235,19 +239,22 @@ class PlaceResolver:
         return context, None
 
 
-_DEFAULT: dict[str | None, PlaceResolver] = {}
+_DEFAULT: dict[tuple[str | None, tuple[int, ...]], PlaceResolver] = {}
 
 
-def default_resolver(online: str | None = None) -> PlaceResolver:
-    """Bundled gazetteer, world (countries, US states, regions), GeoNames, then the named online service if asked for."""
-    if online not in _DEFAULT:
-        backends: list[GeocoderBackend] = [bundled_gazetteer(), world_backend(), GeoNamesBackend()]
+def default_resolver(online: str | None = None, *, gazetteers: Sequence[str | Path] = ()) -> PlaceResolver:
+    """User gazetteers and OSM packs (`gazetteers`, then $INCIDENT_MAP_GAZETTEER), bundled gazetteer, world
+    (countries, US states, regions), GeoNames, then the named online service if asked for."""
+    users = user_backends(gazetteers)
+    key = (online, tuple(id(u) for u in users))  # the loaded files are cached per version: same files, same resolver
+    if key not in _DEFAULT:
+        backends: list[GeocoderBackend] = [*users, bundled_gazetteer(), world_backend(), GeoNamesBackend()]
         if online:
             from .online import online_backend
 
             backends.append(online_backend(online))
-        _DEFAULT[online] = PlaceResolver(backends)
-    return _DEFAULT[online]
+        _DEFAULT[key] = PlaceResolver(backends)
+    return _DEFAULT[key]
 
 
 def locate(report: Report, resolver: PlaceResolver, context: GeoContext) -> Geocode:
