@@ -48,7 +48,7 @@ def _report(places, counts: Counter[str], output: Path) -> None:
     detail = ", ".join(f"{n:,} {feature}" for feature, n in sorted(by_feature.items(), key=lambda kv: (-kv[1], kv[0])))
     click.echo(f"{plural(len(places), 'place')} in the pack" + (f" ({detail})" if detail else ""), err=True)
     for reason, n in sorted(counts.items()):
-        click.echo(f"{n:,} objects {reason}", err=True)
+        click.echo(f"{plural(n, 'object')} {reason}", err=True)
     if not places:
         click.echo("incident-map: warning: the pack is empty: no named place of a kept class was found", err=True)
     click.echo(f"wrote {output}")
