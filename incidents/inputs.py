@@ -36,7 +36,8 @@ def read_article(
         raise InputError("article input is not available in this installation", path=str(path)) from exc
     text = read_input_text(path)
     try:
-        return draft_event(text, source_path=str(path), article_date=article_date, tz=tz, resolver=resolver)
+        given = {"resolver": resolver} if resolver is not None else {}
+        return draft_event(text, source_path=str(path), article_date=article_date, tz=tz, **given)
     except InputError as exc:
         raise exc.located(path=str(path)) from exc
 
