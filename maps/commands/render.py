@@ -52,6 +52,7 @@ def command(
     online,
     no_merge,
     policy,
+    gazetteers,
 ) -> None:
     """Render incident files or articles as a layered HTML map.
 
@@ -65,8 +66,9 @@ def command(
     tiles = tile_source(png_tiles) if png_tiles else None  # checked before the (slow) geocoding
     outputs = [Output(output, "-o/--output"), Output(unresolved_path(output), "-o/--output", "the unresolved list")]
     outputs += [Output(path, option) for path, option in ((geojson, "--geojson"), (png, "--png")) if path]
-    check_outputs([*inputs, policy], outputs)
-    mapped = map_inputs(inputs, article_date=article_date, tz=tz, online=online, no_merge=no_merge, policy=policy)
+    check_outputs([*inputs, policy, *gazetteers], outputs)
+    mapped = map_inputs(inputs, article_date=article_date, tz=tz, online=online, no_merge=no_merge, policy=policy,
+                        gazetteers=gazetteers)
     incident_map = compose_map(mapped, title=title, options=MapOptions(cluster=cluster, heat=heat))
     written = [incident_map.save(output, self_contained=self_contained, embed=embed, asset_base=asset_base)]
     if geojson:
