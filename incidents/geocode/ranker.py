@@ -202,6 +202,8 @@ def reason(chosen: Ranked, ranked: Sequence[Ranked], ask: Ask) -> str:
     if "asked" in s:
         return f"the {ask.feature} the text names"
     namesakes = [r for r in ranked if r.candidate.precision is c.precision and r.signals.get("name", -1) >= -0.5]
+    if s.get("name") == W_NAME["alias"] and normalise(c.entry.name) != normalise(ask.core):
+        return f"{ask.core!r} is another name for {c.entry.name}"
     if len(ranked) == 1:
         return f"only place of that name{where}" if where else "only place of that name"
     if c.precision is Precision.country:
