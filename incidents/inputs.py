@@ -16,6 +16,7 @@ from pathlib import Path
 from .errors import InputError
 from .loader import load_event, read_input_text
 from .models import EventFile, GeoContext, Report, When
+from .reading import check_regular
 from .timewindow import resolve_when
 
 __all__ = ["read_inputs", "combine_events", "read_article", "ARTICLE_SUFFIXES"]
@@ -39,6 +40,7 @@ def read_article(path: Path, *, article_date: date | None = None, tz: str | None
 
 
 def _read_one(path: Path, article_date: date | None, tz: str | None) -> EventFile:
+    check_regular(path)  # a device, FIFO or socket is named as such whatever its suffix
     if path.suffix.lower() in ARTICLE_SUFFIXES:
         return read_article(path, article_date=article_date, tz=tz)
     return load_event(path)
