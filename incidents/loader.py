@@ -123,7 +123,7 @@ def read_input_text(path: Path) -> str:
 
     The bytes come from incidents.reading.read_bounded, the one bounded reader every input format uses.
     """
-    data = read_bounded(path)
+    data = read_bounded(path, limit=MAX_INPUT_BYTES)  # looked up here, so a test may lower it
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError("file is UTF-16; save it as UTF-8", path=str(path))
     if b"\x00" in data:
@@ -267,6 +267,8 @@ def validation_error(exc: ValidationError, data: Any, *, path: str, record: str 
         message = "required field is missing"
     elif parts and parts[0] == "when" and isinstance(bad, str) and "pars" in kind:
         message = f"invalid date {bad[:60]!r} (use YYYY-MM-DD or YYYY-MM-DDTHH:MM with an optional ±HH:MM offset)"
+    elif isinstance(bad, TooManyDigits) and "digits" not in message:
+        message = f"a number with too many digits ({bad}) where {message[0].lower()}{message[1:]}"
     elif isinstance(bad, int) and not isinstance(bad, bool) and abs(bad).bit_length() > 512:
         message += "" if "digits" in message else " (got a number with too many digits)"  # str() raises
     elif isinstance(bad, (str, int, float)) and not isinstance(bad, (bool, TooManyDigits)) and \

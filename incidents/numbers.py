@@ -29,15 +29,22 @@ MAX_MAGNITUDE = 1e300  # beyond this nothing we read is meaningful, and arithmet
 _DECIMAL = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 
 
-class TooManyDigits(str):
+class TooManyDigits:
     """What the JSON readers keep of an integer with more digits than any number we read (see JSON_NUMBERS): the
-    value is refused by `to_number` with its record and field, not by the parser with neither."""
+    value is refused by `to_number` (or by the text field it is in) with its record and field, not by the parser
+    with neither. Not a str, so no text field takes it for text."""
 
-    __slots__ = ()
+    __slots__ = ("digits",)
+
+    def __init__(self, digits: int) -> None:
+        self.digits = digits
+
+    def __str__(self) -> str:
+        return f"{self.digits:,} digits"
 
 
 def _json_int(text: str) -> int | TooManyDigits:
-    return int(text) if len(text) <= MAX_NUMBER_TEXT else TooManyDigits(f"{len(text):,} digits")
+    return int(text) if len(text) <= MAX_NUMBER_TEXT else TooManyDigits(len(text))
 
 
 # json.loads(text, **JSON_NUMBERS): integers of any length parse (Python refuses over 4,300 digits in the parser)
@@ -70,9 +77,9 @@ def to_number(value: Any) -> float:
         number = float(text)
     else:
         raise ValueError(f"not a number: a {type(value).__name__}")
-    if math.isnan(number):
-        raise ValueError("not a finite number: NaN")
-    if math.isinf(number) or abs(number) > MAX_MAGNITUDE:
+    if not math.isfinite(number):
+        raise ValueError(f"not a finite number: {_text(value)!r}")
+    if abs(number) > MAX_MAGNITUDE:
         raise ValueError(f"number is too large: {_text(value)!r}")
     return number
 

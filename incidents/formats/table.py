@@ -20,7 +20,7 @@ from ..errors import InputError
 from ..geocode.areas import area_circle, precision_from_size
 from ..loader import read_input_text
 from ..models import Note, Report, Source
-from ..numbers import JSON_NUMBERS, to_number, to_whole_number
+from ..numbers import JSON_NUMBERS, TooManyDigits, to_number, to_whole_number
 from ..records import (
     EVENT_COLUMNS,
     LIST_COLUMNS,
@@ -66,6 +66,8 @@ def _cell(column: str, value: Any, where: str, spreadsheet: bool = False) -> Any
     """A cell's value: None when empty, numbers and lists parsed, text with formula protection removed."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
+    if isinstance(value, TooManyDigits):
+        raise InputError(f"a number with too many digits ({value})", record=where, field=column)
     if column in LIST_COLUMNS:
         if isinstance(value, list):
             items = value
