@@ -21,11 +21,15 @@ from pathlib import Path
 import click
 
 from incidents.errors import InputError
+from incidents.models import Unresolved
 from incidents.output_set import OutputSet, output_set
 
-__all__ = ["Output", "check_outputs", "committed", "ensure_output_dir", "unresolved_path", "UNRESOLVED_SUFFIX"]
+__all__ = ["Output", "check_outputs", "committed", "ensure_output_dir", "unresolved_path", "UNRESOLVED_SUFFIX",
+           "failed_place_lines", "FAILED_PLACES_SHOWN"]
 
 UNRESOLVED_SUFFIX = ".unresolved.json"
+FAILED_PLACES_SHOWN = 10  # lines on stderr; the rest are counted (every one is in the unresolved list)
+GEOCODER_FAILED = "geocoder failed: "
 
 
 @dataclass(frozen=True)
@@ -138,3 +142,22 @@ def committed(outputs: Sequence[Output]) -> Iterator[OutputSet]:
     """
     with output_set([o.path for o in outputs], report=lambda line: click.echo(line, err=True)) as pending:
         yield pending
+
+
+def _short(text: str, limit: int = 200) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "\u2026"
+
+
+def failed_place_lines(unresolved: Sequence[Unresolved], listed_in: Path) -> list[str]:
+    """One stderr line per report whose online geocoder failed (at most FAILED_PLACES_SHOWN, then a count)."""
+    failed = [u for u in unresolved if u.reason.startswith(GEOCODER_FAILED)]
+    lines = [
+        f"incident-map: geocoder failed for {u.kind} {_short(u.record, 80)!r}"
+        f"{f' ({_short(u.where, 80)!r})' if u.where else ''}: {_short(u.reason.removeprefix(GEOCODER_FAILED))}"
+        for u in failed[:FAILED_PLACES_SHOWN]
+    ]
+    if len(failed) > FAILED_PLACES_SHOWN:
+        lines.append(f"incident-map: ... and {len(failed) - FAILED_PLACES_SHOWN} more places the geocoder failed on "
+                     f"({len(failed)} in all, every one listed in {listed_in})")
+    return lines
