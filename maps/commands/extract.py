@@ -40,7 +40,7 @@ def command(article: Path, output: Path, article_date, tz: str | None) -> None:
       incident-map extract article.txt --date 2026-01-06 --tz America/Caracas -o draft.yaml
       incident-map render draft.yaml -o map.html
     """
-    check_outputs([article], [Output(output, "-o/--output", suffixes=(".yaml", ".yml"))])
+    check_outputs([article], [Output(output, "-o/--output", suffixes=(".yaml", ".yml"), bare=True)])
     text = read_input_text(article)  # the checks `render` makes: size, UTF-8, no NUL bytes, not empty
     try:
         event = draft_event(

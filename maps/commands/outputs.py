@@ -3,7 +3,8 @@
 An output must go into a directory that exists, must not be written twice in one run (`-o same.html --geojson
 same.html`, or `--geojson x.unresolved.json` beside `-o x.html`) and must not replace one of the inputs. Paths are
 compared resolved (`./a.html`, `a.html` and a symlink to it are the same file). Each output's suffix must be one
-we write for that option (`-o map.html`, `--geojson x.geojson`, `--png x.png`, ...), and no output may be named
+we write for that option (`-o map.html`, `--geojson x.geojson`, `--png x.png`, ...; render's and extract's `-o` may
+also have no suffix at all), and no output may be named
 like an unresolved list (`x.unresolved.json`). Each mistake is one InputError (exit 2) naming the clash, raised
 before any output exists.
 
@@ -40,6 +41,7 @@ class Output:
     option: str
     derived: str | None = None  # "the unresolved list", "the uncertainty layer", ... written beside `option`
     suffixes: tuple[str, ...] = ()  # what the option writes (`.html`, `.htm`); empty: any (derived names are ours)
+    bare: bool = False  # a name without any suffix is accepted too (`-o map`: HTML, as asked)
 
     def describe(self) -> str:
         """How the error message names this output: `-o/--output` or `the unresolved list of -o/--output`."""
@@ -95,6 +97,8 @@ def _check_name(output: Output) -> None:
     if name.endswith(UNRESOLVED_SUFFIX):
         raise InputError(f"names an unresolved list ({UNRESOLVED_SUFFIX} is what is written beside every output);"
                          " choose another name", path=str(output.path), field=output.option)
+    if output.bare and not output.path.suffix:
+        return
     if output.suffixes and not name.endswith(output.suffixes):
         given = output.path.suffix or "(no suffix)"
         raise InputError(f"{output.option} writes {' or '.join(output.suffixes)} files, not {given!r}; "

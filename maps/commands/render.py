@@ -64,7 +64,7 @@ def command(
         raise InputError("--png-tiles only draws a basemap under --png OUT.png; add --png", field="--png-tiles")
     tiles = tile_source(png_tiles) if png_tiles else None  # checked before the (slow) geocoding
     outputs = [
-        Output(output, "-o/--output", suffixes=(".html", ".htm")),
+        Output(output, "-o/--output", suffixes=(".html", ".htm"), bare=True),
         Output(unresolved_path(output), "-o/--output", "the unresolved list"),
     ]
     outputs += [Output(path, option, suffixes=(suffix,)) for path, option, suffix in
