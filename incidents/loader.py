@@ -21,6 +21,7 @@ import yaml
 from pydantic import ValidationError
 
 from .errors import InputError
+from .gc_pause import gc_paused
 from .models import EventFile
 from .numbers import JSON_NUMBERS, TooManyDigits
 from .reading import MAX_INPUT_BYTES, read_bounded
@@ -90,6 +91,7 @@ for _tag in ("int", "float", "bool", "binary"):
     _StrictSafeLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _guarded(_tag))
 
 
+@gc_paused()  # a large table makes many long-lived objects: the collector would walk them again and again
 def load_event(path: str | Path) -> EventFile:
     """The incident file at `path`, validated and cross-checked."""
     path = Path(path)

@@ -30,6 +30,9 @@ class PlaceCandidate(BaseModel):
     )
     population: int = Field(default=0, ge=0)
     admin1: str | None = Field(default=None, description="first-level division (name or GeoNames code) it lies in")
+    unmatched: str | None = Field(
+        default=None, description="a landmark the text named that no gazetteer had: this candidate is the place around it"
+    )
 
 
 @runtime_checkable

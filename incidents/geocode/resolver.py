@@ -7,11 +7,13 @@ from collections.abc import Iterator, Sequence
 
 from ..errors import GeocoderServiceError, PlaceNotFound
 from ..models import Geocode, GeoContext, PlaceRole, Precision, Report
+from .airports import AirportsBackend
 from .backends import GeocoderBackend, PlaceCandidate
 from .gazetteer import bundled_gazetteer
 from .geonames import GeoNamesBackend, geonames_index
 from .names import normalise
 from .qualifiers import parse_place_phrase, widen_radius
+from .seats import SeatsBackend
 from .world import WorldBackend, distance_km, is_uncapitalised_code, world_backend
 
 __all__ = ["PlaceResolver", "default_resolver", "locate", "DEFAULT_RADIUS_M", "MEMO_LIMIT"]
@@ -24,7 +26,13 @@ DEFAULT_RADIUS_M: dict[Precision, float] = {
     Precision.region: 75_000.0,
     Precision.country: 400_000.0,
 }
-_METHOD = {"bundled": "gazetteer", "world": "gazetteer", "geonames": "geonames"}
+_METHOD = {
+    "bundled": "gazetteer",
+    "seats": "gazetteer",
+    "airports": "gazetteer",
+    "world": "gazetteer",
+    "geonames": "geonames",
+}
 # A city or district of a country's or region's name, in the event's country and this close to the event's city, is
 # meant rather than the country ("Colombia", a Caracas district); farther away the country is ("Lebanon" in New York).
 LOCAL_HOMONYM_KM = 50.0
@@ -44,7 +52,7 @@ class PlaceResolver:
 
     def __init__(self, backends: Sequence[GeocoderBackend] | None = None) -> None:
         self.backends: tuple[GeocoderBackend, ...] = tuple(
-            backends if backends is not None else (bundled_gazetteer(), world_backend(), GeoNamesBackend())
+            backends if backends is not None else _offline_backends()
         )
         self._world = next((b for b in self.backends if isinstance(b, WorldBackend)), None)
         self._memo: dict[tuple[str, str | None, str | None, PlaceRole], Geocode | PlaceNotFound] = {}
@@ -90,13 +98,18 @@ class PlaceResolver:
             candidate, backend = self._first_match(phrase.core, GeoContext(country=scoped.country), text, within=region)
         matched = phrase.core
         if candidate is None and phrase.trailing:
-            # "Dahieh, Beirut" with Dahieh unknown: the report is somewhere in Beirut, at Beirut's size and a lower score
             outer = phrase.trailing[0]
             rest, _ = self._scoped_context(phrase.trailing[1:], context, outer)
-            candidate, backend = self._first_match(outer, rest, text)
-            if candidate is not None:
-                candidate = candidate.model_copy(update={"score": round(candidate.score * ENCLOSING_FACTOR, 3)})
-                matched = outer
+            # "the presidential palace, Conakry": a landmark named generically is the one of the city after the comma
+            candidate, backend = self._first_match(phrase.core, rest.model_copy(update={"city": outer}), text)
+            if candidate is None:
+                # "Dahieh, Beirut" with Dahieh unknown: somewhere in Beirut, at Beirut's size and a lower score
+                candidate, backend = self._first_match(outer, rest, text)
+                if candidate is not None:
+                    candidate = candidate.model_copy(
+                        update={"score": round(candidate.score * ENCLOSING_FACTOR, 3), "unmatched": phrase.core}
+                    )
+                    matched = outer
         if candidate is None:
             where = f" in {scoped.country}" if scoped.country else ""
             names = ", ".join(b.name for b in self.backends)
@@ -104,7 +117,8 @@ class PlaceResolver:
         return Geocode(
             lat=candidate.lat,
             lon=candidate.lon,
-            radius_m=round(widen_radius(candidate.radius_m, phrase.qualifier, role), 1),
+            # an unknown landmark is somewhere in the place drawn, which already holds "near" it: only the role widens
+            radius_m=round(widen_radius(candidate.radius_m, None if candidate.unmatched else phrase.qualifier, role), 1),
             precision=candidate.precision,
             method=_METHOD.get(backend.name, "online"),
             entry=candidate.entry,
@@ -112,6 +126,7 @@ class PlaceResolver:
             role=role,
             matched_text=matched,
             score=candidate.score,
+            unmatched=candidate.unmatched,
         )
 
     def _first_match(
@@ -238,10 +253,21 @@ class PlaceResolver:
 _DEFAULT: dict[str | None, PlaceResolver] = {}
 
 
+def _offline_backends() -> list[GeocoderBackend]:
+    """The bundled offline backends, precise ones first (one line each)."""
+    return [
+        bundled_gazetteer(),
+        SeatsBackend(),
+        world_backend(),
+        AirportsBackend(),
+        GeoNamesBackend(),
+    ]
+
+
 def default_resolver(online: str | None = None) -> PlaceResolver:
     """Bundled gazetteer, world (countries, US states, regions), GeoNames, then the named online service if asked for."""
     if online not in _DEFAULT:
-        backends: list[GeocoderBackend] = [bundled_gazetteer(), world_backend(), GeoNamesBackend()]
+        backends: list[GeocoderBackend] = _offline_backends()
         if online:
             from .online import online_backend
 
