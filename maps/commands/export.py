@@ -1,4 +1,4 @@
-"""`incident-map export`: incident files or articles -> GeoJSON, GeoPackage, KML or CSV."""
+"""`incident-map export`: incident files or articles -> GeoJSON, GeoPackage, KML, CSV, GeoParquet or FlatGeobuf."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ def export_kind(output: Path) -> str:
         check_outputs([], [Output(output, "-o/--output")])  # the clearer message: that name is an unresolved list's
     if kind is None:
         raise InputError(
-            f"unknown export format {output.suffix or '(no suffix)'!r}; use .geojson, .gpkg, .kml or .csv",
+            f"unknown export format {output.suffix or '(no suffix)'!r}; use .geojson, .gpkg, .kml, .csv, .parquet or .fgb",
             field="-o/--output",
         )
     return kind
@@ -39,9 +39,9 @@ def export_kind(output: Path) -> str:
 def export_outputs(output: Path, kind: str, *, polygons: bool, reports: bool) -> list[Output]:
     """Every file `export` writes for `output`: the export, its sibling layers and the unresolved list."""
     outputs = [Output(output, "-o/--output")]
-    if kind == "geojson" and polygons:
+    if kind in ("geojson", "parquet", "fgb") and polygons:
         outputs.append(Output(sibling(output, "uncertainty"), "-o/--output", "the uncertainty layer"))
-    if kind in ("geojson", "csv") and reports:
+    if kind in ("geojson", "csv", "parquet", "fgb") and reports:
         outputs.append(Output(sibling(output, "reports"), "-o/--output", "the reports table"))
     outputs.append(Output(unresolved_path(output), "-o/--output", "the unresolved list"))
     return outputs
@@ -54,9 +54,10 @@ def export_outputs(output: Path, kind: str, *, polygons: bool, reports: bool) ->
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     required=True,
-    help="OUT.geojson, OUT.gpkg, OUT.kml or OUT.csv (the suffix picks the format).",
+    help="OUT.geojson, OUT.gpkg, OUT.kml, OUT.csv, OUT.parquet (GeoParquet) or OUT.fgb (FlatGeobuf); the suffix "
+    "picks the format.",
 )
-@click.option("--polygons", is_flag=True, help="GeoJSON: also write uncertainty circles to OUT.uncertainty.geojson.")
+@click.option("--polygons", is_flag=True, help="GeoJSON, GeoParquet, FlatGeobuf: also write uncertainty circles to OUT.uncertainty.<suffix>.")
 @click.option("--reports", is_flag=True, help="Also write every raw report with the incident id it belongs to.")
 @input_options
 def command(inputs, output, polygons, reports, article_date, tz, online, no_merge, policy) -> None:
@@ -66,6 +67,7 @@ def command(inputs, output, polygons, reports, article_date, tz, online, no_merg
     Example:
       incident-map export seeds/caracas.yaml -o caracas.gpkg
       incident-map export seeds/caracas.yaml -o caracas.geojson --polygons --reports
+      incident-map export acled.csv -o acled.parquet --reports
     """
     kind = export_kind(output)
     outputs = export_outputs(output, kind, polygons=polygons, reports=reports)
