@@ -189,6 +189,7 @@ class FastProperties:
             "time_start": win[1],
             "timezone": win[4],
             "title": incident.title,
+            "unmatched_landmark": geo.unmatched,
         }
         if not reports:
             del properties["reports"]

@@ -13,7 +13,8 @@ from ..export.geojson import sibling
 from .common import input_options, inputs_argument, map_inputs, write_unresolved
 from .outputs import UNRESOLVED_SUFFIX, Output, check_outputs, committed, unresolved_path
 
-EXPORT_SUFFIXES = (".geojson", ".gpkg", ".kml", ".csv")
+# `.json` is not an export name of ours: `x.json` beside inputs and `x.unresolved.json` lists are JSON, not GeoJSON
+EXPORT_SUFFIXES = tuple(suffix for suffix in FORMATS if suffix != ".json")
 # What a format cannot do with a flag, said on stderr instead of ignoring the flag silently.
 _IGNORED = {
     ("kml", "reports"): "KML has no reports layer; --reports is ignored (use .geojson, .gpkg or .csv for reports)",
@@ -60,7 +61,7 @@ def export_outputs(output: Path, kind: str, *, polygons: bool, reports: bool) ->
 @click.option("--polygons", is_flag=True, help="GeoJSON, GeoParquet, FlatGeobuf: also write uncertainty circles to OUT.uncertainty.<suffix>.")
 @click.option("--reports", is_flag=True, help="Also write every raw report with the incident id it belongs to.")
 @input_options
-def command(inputs, output, polygons, reports, article_date, tz, online, no_merge, policy) -> None:
+def command(inputs, output, polygons, reports, article_date, tz, online, no_merge, policy, gazetteers) -> None:
     """Export incidents for GIS tools (QGIS, Google Earth, spreadsheets).
 
     \b
@@ -71,9 +72,10 @@ def command(inputs, output, polygons, reports, article_date, tz, online, no_merg
     """
     kind = export_kind(output)
     outputs = export_outputs(output, kind, polygons=polygons, reports=reports)
-    check_outputs([*inputs, policy], outputs)
+    check_outputs([*inputs, policy, *gazetteers], outputs)
     with committed(outputs):  # every file whole first, then all renamed together: all new or all old
-        mapped = map_inputs(inputs, article_date=article_date, tz=tz, online=online, no_merge=no_merge, policy=policy)
+        mapped = map_inputs(inputs, article_date=article_date, tz=tz, online=online, no_merge=no_merge, policy=policy,
+                            gazetteers=gazetteers)
         for flag, given in (("reports", reports), ("polygons", polygons)):  # said once the input was accepted
             if given and (kind, flag) in _IGNORED:
                 click.echo(f"incident-map: warning: {_IGNORED[kind, flag]}", err=True)

@@ -52,6 +52,7 @@ def command(
     online,
     no_merge,
     policy,
+    gazetteers,
 ) -> None:
     """Render incident files or articles as a layered HTML map.
 
@@ -69,9 +70,10 @@ def command(
     ]
     outputs += [Output(path, option, suffixes=(suffix,)) for path, option, suffix in
                 ((geojson, "--geojson", ".geojson"), (png, "--png", ".png")) if path]
-    check_outputs([*inputs, policy], outputs)
+    check_outputs([*inputs, policy, *gazetteers], outputs)
     with committed(outputs):  # every file whole first, then all renamed together: all new or all old
-        mapped = map_inputs(inputs, article_date=article_date, tz=tz, online=online, no_merge=no_merge, policy=policy)
+        mapped = map_inputs(inputs, article_date=article_date, tz=tz, online=online, no_merge=no_merge, policy=policy,
+                            gazetteers=gazetteers)
         incident_map = compose_map(mapped, title=title, options=MapOptions(cluster=cluster, heat=heat))
         written = [incident_map.save(output, self_contained=self_contained, embed=embed, asset_base=asset_base)]
         if geojson:
