@@ -89,6 +89,7 @@ class SourceKind(StrEnum):
     official = "official"
     ngo = "ngo"
     aggregator = "aggregator"
+    witness = "witness"  # a witness or resident quoted by an outlet ("one witness told AFP")
     other = "other"
 
 
@@ -225,6 +226,9 @@ class Report(_Input):
     hedges: list[str] = Field(default_factory=list)
     override: StatusOverride | None = None
     span: Span | None = None
+    place_reason: str | None = Field(
+        default=None, max_length=2000, description="why a drafted report's place was read as it was"
+    )
 
     @field_validator("event_type")
     @classmethod
