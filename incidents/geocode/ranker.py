@@ -12,7 +12,9 @@ Every backend proposes `PlaceCandidate`s for a name; the resolver pools them (no
 - asked: the feature type the text asks for ("X airport", "X province") 2;
 - population: log10(population) / 8 (at most 0.9; a tenth of it for countries and regions); a place that has the name only as an alternate name counts a
   fifth of its people ("Santa Ana" is the Californian city, not Taguig, once called Santa Ana);
-- document: closeness to the other places of the same document (see `incidents.geocode.document`).
+- document: closeness to the other places of the same document (see `incidents.geocode.document`);
+- source: an entry of the desk's own gazetteer 5, of an OpenStreetMap pack 2 (`--gazetteer`: what the analyst
+  loaded for this event wins over bundled data, yet a misspelling or a place outside the comma's container does not).
 
 The weights order the common cases the way a reader would: a country named beats a village of the same name in the
 event's country (Russia, Ohio), a state of the event's country beats a foreign country (Georgia in a US event), a
@@ -42,6 +44,7 @@ W_COUNTRY = 3.0
 W_LOCAL = 3.0
 W_CONTAINER = 6.0
 W_ASKED = 2.0
+W_SOURCE = {"user": 5.0, "osm": 2.0}  # by backend name: user gazetteers and OSM packs
 W_UNMATCHED = -4.0  # "the place around a landmark no gazetteer has" yields to any real reading of the name
 POPULATION_CAP = 0.9
 ALTERNATE_NAME_SHARE = 5
@@ -143,6 +146,8 @@ def _score(found: Found, ask: Ask, core_key: str) -> Ranked:
         s["container"] = W_CONTAINER
     if ask.feature and (ask.feature == feature_of(c) or _FEATURE_PRECISION.get(ask.feature) is c.precision):
         s["asked"] = W_ASKED
+    if found.backend in W_SOURCE:
+        s["source"] = W_SOURCE[found.backend]
     if c.unmatched:
         s["unmatched"] = W_UNMATCHED
     people = _population_points(c, core_key)
@@ -198,6 +203,8 @@ def reason(chosen: Ranked, ranked: Sequence[Ranked], ask: Ask) -> str:
         return f"no exact name; closest spelling {c.entry.name!r}, radius widened"
     if "container" in s:
         return f"inside {ask.within_name or ask.within.entry.name} named after the comma"  # type: ignore[union-attr]
+    if "source" in s:
+        return ("an entry of a user gazetteer" if chosen.found.backend == "user" else "an OpenStreetMap pack entry") + where
     if "local" in s:
         return f"near {ask.context.city}, the event's city"
     if "asked" in s:

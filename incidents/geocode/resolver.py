@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from ..errors import GeocoderServiceError, PlaceNotFound
 from ..models import Geocode, GeoContext, PlaceRole, Precision, Report
@@ -18,6 +19,7 @@ from .qualifiers import PlacePhrase, parse_place_phrase, widen_radius
 from .ranker import FUZZY_WIDEN, NAMESAKE_SPREAD_KM, Ask, Found, Ranked, ambiguous_namesakes, inside, rank, reason
 from .scope import Scope, event_anchor, scope_of
 from .seats import SeatsBackend
+from .user_gazetteer import user_backends
 from .world import WorldBackend, distance_km, is_uncapitalised_code, world_backend
 
 __all__ = ["PlaceResolver", "Choice", "default_resolver", "locate", "DEFAULT_RADIUS_M", "MEMO_LIMIT"]
@@ -248,12 +250,14 @@ def _inside(candidate: PlaceCandidate, container: PlaceCandidate) -> bool:
     return inside(candidate, container) and candidate.entry.id != container.entry.id
 
 
-_DEFAULT: dict[str | None, PlaceResolver] = {}
+_DEFAULT: dict[tuple[str | None, tuple[int, ...]], PlaceResolver] = {}
 
 
-def _offline_backends() -> list[GeocoderBackend]:
-    """The bundled offline backends (one line each; their order does not decide, the ranker does)."""
+def _offline_backends(users: Sequence[GeocoderBackend] | None = None) -> list[GeocoderBackend]:
+    """The offline backends (one line each; their order does not decide, the ranker does): user gazetteers and OSM
+    packs (`users`, else those of $INCIDENT_MAP_GAZETTEER), then the bundled data."""
     return [
+        *(user_backends() if users is None else users),
         bundled_gazetteer(),
         SeatsBackend(),
         world_backend(),
@@ -262,16 +266,19 @@ def _offline_backends() -> list[GeocoderBackend]:
     ]
 
 
-def default_resolver(online: str | None = None) -> PlaceResolver:
-    """Bundled gazetteer, world (countries, US states, regions), GeoNames, then the named online service if asked for."""
-    if online not in _DEFAULT:
-        backends: list[GeocoderBackend] = _offline_backends()
+def default_resolver(online: str | None = None, *, gazetteers: Sequence[str | Path] = ()) -> PlaceResolver:
+    """User gazetteers and OSM packs (`gazetteers`, then $INCIDENT_MAP_GAZETTEER), bundled gazetteer, world
+    (countries, US states, regions), GeoNames, then the named online service if asked for."""
+    users = user_backends(gazetteers)
+    key = (online, tuple(id(u) for u in users))  # the loaded files are cached per version: same files, same resolver
+    if key not in _DEFAULT:
+        backends = _offline_backends(users)
         if online:
             from .online import online_backend
 
             backends.append(online_backend(online))
-        _DEFAULT[online] = PlaceResolver(backends)
-    return _DEFAULT[online]
+        _DEFAULT[key] = PlaceResolver(backends)
+    return _DEFAULT[key]
 
 
 def locate(report: Report, resolver: PlaceResolver, context: GeoContext) -> Geocode:
