@@ -81,7 +81,7 @@ def load_seats(path: str | Path) -> SeatsOfPower:
     """Read a seats-of-power file; a bad entry is an InputError naming the file, entry and field."""
     path = Path(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise InputError(f"cannot read seats of power: {exc}", path=str(path)) from exc
     if not isinstance(raw, dict) or not isinstance(raw.get("entries"), list):
