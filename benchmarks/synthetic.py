@@ -157,6 +157,7 @@ def _build(n: int, seed: int, n_sources: int) -> MappedEvent:
             hedges=[],
             override=None,
             span=None,
+            place_reason=None,
         )
         located = _make(LocatedReport, report=report, source=source, geocode=geo, time=window)
         is_confirmed = confirmed[i]

@@ -17,6 +17,7 @@ from typing import Any
 from .errors import InputError
 from .loader import load_event, read_input_text
 from .models import EventFile, GeoContext, Report, When
+from .reading import check_regular
 from .timewindow import resolve_when
 
 __all__ = ["read_inputs", "combine_events", "read_article", "ARTICLE_SUFFIXES"]
@@ -43,6 +44,7 @@ def read_article(
 
 
 def _read_one(path: Path, article_date: date | None, tz: str | None, resolver: Any = None) -> EventFile:
+    check_regular(path)  # a device, FIFO or socket is named as such whatever its suffix
     if path.suffix.lower() in ARTICLE_SUFFIXES:
         return read_article(path, article_date=article_date, tz=tz, resolver=resolver)
     return load_event(path)

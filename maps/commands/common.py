@@ -17,7 +17,7 @@ from incidents.pipeline import build_event
 from incidents.verify import StatusPolicy
 from incidents.wording import plural
 
-from .outputs import unresolved_path
+from .outputs import failed_place_lines, unresolved_path
 
 __all__ = ["gazetteer_option", "input_options", "inputs_argument", "map_inputs", "write_unresolved"]
 
@@ -97,6 +97,8 @@ def write_unresolved(mapped: MappedEvent, output: Path) -> Path:
     target = unresolved_path(output)
     rows = [u.model_dump(mode="json") for u in mapped.unresolved]
     write_atomic(target, orjson.dumps({"unresolved": rows}, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS))
+    for line in failed_place_lines(mapped.unresolved, target):  # each failed place on stderr, bounded
+        click.echo(line, err=True)
     if rows:
         click.echo(f"{plural(len(rows), 'unresolved record')} listed in {target}", err=True)
     return target

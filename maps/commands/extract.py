@@ -44,7 +44,7 @@ def command(article: Path, output: Path, article_date, tz: str | None, gazetteer
     """
     from incidents.geocode import default_resolver
 
-    check_outputs([article, *gazetteers], [Output(output, "-o/--output")])
+    check_outputs([article, *gazetteers], [Output(output, "-o/--output", suffixes=(".yaml", ".yml"), bare=True)])
     resolver = default_resolver(gazetteers=gazetteers)
     text = read_input_text(article)  # the checks `render` makes: size, UTF-8, no NUL bytes, not empty
     try:
