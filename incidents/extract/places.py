@@ -117,33 +117,39 @@ def find_places(
         if not core or core.lower() in stop:
             continue
         qualifier = match.group("q")
+        core_at = match.start("core") + match.group("core").find(core)
+        owner_end = re.search(r"['’]s(?=[ \t])", core)  # "Karachi's Saddar area": the owner ends the name
+        if owner_end is not None:
+            core = core[: owner_end.end()]
+        # a second part after a comma that is no place ("Khartoum, AFP") is left off
+        if "," in core and core.rsplit(",", 1)[1].strip().lower() in stop:
+            core = core.rsplit(",", 1)[0].rstrip()
         if qualifier is None and not any(c.isupper() for c in core[:1]) and not core.lower().startswith("the "):
             if not any(core.lower() == a for a in _aliases()):
                 continue  # an uncased word run is a place only after a preposition
         english = _english(qualifier, code)
+        start = match.start() if qualifier else core_at
+        owned = _possessed(text, core_at + len(core), core, english, resolver, context)
+        if owned is not None:  # "toward Beirut's municipality": the whole name, drawn where its owner is
+            end, geocode, reason = owned
+            found.append(PlaceMention(offset + start, offset + end, text[start:end], geocode, "", reason, True))
+            continue
         mention = _resolve(core, qualifier, english, resolver, context, code)
         if mention is None:
             continue
         geocode, used, why = mention
-        core_at = match.start("core") + match.group("core").find(core)
-        start = match.start() if qualifier else core_at
         # the words of the name as written that were read (a shorter run of an uncased name keeps fewer words)
-        end = core_at + len(" ".join(core.split()[: len(used.split())])) if used != core else match.end()
+        end = core_at + len(" ".join(core.split()[: len(used.split())])) if used != core else core_at + len(core)
         said = text[start:end]
         where = f"{english} {used}" if english else used
         reason = "; ".join(r for r in (
             f"'{qualifier}' read as '{english}'" if english and english.lower() != qualifier.lower() else "", why
         ) if r)
-        owned = _possessed(text, match.end(), core, english, resolver, context)
-        if owned is not None:  # "toward Beirut's municipality": the whole name, drawn where its owner is
-            end, geocode, reason = owned
-            found.append(PlaceMention(offset + start, offset + end, text[start:end], geocode, "", reason, True))
-            continue
         found.append(PlaceMention(offset + start, offset + end, said, geocode, where if reason else "", reason))
     return found
 
 
-_OWNED = re.compile(r"[ \t]+((?:[a-z][\w-]*[ \t]+)?[a-z][\w-]*)")
+_OWNED = re.compile(r"[ \t]+((?:[^\W\d_][\w-]*[ \t]+){0,2}[^\W\d_][\w-]*)")
 _FUNCTION = {"and", "or", "but", "while", "as", "after", "before", "on", "in", "at", "to", "from", "with", "was",
              "were", "is", "are", "has", "had", "have", "who", "which", "that", "where", "when", "by", "for", "of"}
 
