@@ -337,7 +337,7 @@ def test_cli_on_garbage_exits_2_or_0(data: bytes):
 # Valid files of each format (the seed as YAML and JSON, our CSV and GeoJSON report tables of it, a real-shaped
 # article) are mutated a few ways at a time by a seeded random generator and given to the CLI in-process. Every
 # run must exit 0 or 2; on 2, one stderr line and every old output byte-identical, nothing new beside them; on 0, no
-# temporary left. A few seconds per format (INCIDENT_MAP_FUZZ_SECONDS to run longer); the first runs of each format
+# temporary left. A few seconds per format (INCIDENT_MAP_FUZZ_SECONDS and _CASES to run longer); the first runs of each format
 # are benign mutations that must still load, so a loader refusing everything fails.
 
 import os  # noqa: E402
@@ -352,6 +352,7 @@ import pytest  # noqa: E402
 from tests.support import SEED  # noqa: E402
 
 FUZZ_SECONDS = float(os.environ.get("INCIDENT_MAP_FUZZ_SECONDS", "2.5"))
+FUZZ_CASES = int(os.environ.get("INCIDENT_MAP_FUZZ_CASES", "200"))  # at most, per format
 ARTICLE = Path(__file__).parent / "articles" / "valencia_night.txt"
 ARTICLE_OPTIONS = ["--date", "2026-01-06", "--tz", "America/Caracas"]
 NASTY = [
@@ -455,7 +456,7 @@ def test_mutated_inputs_of_every_format_exit_0_or_2_and_leave_old_outputs_alone(
     deadline = time.monotonic() + FUZZ_SECONDS
     outcomes: dict[int, int] = {0: 0, 2: 0}
     n = 0
-    while n < 4 or (time.monotonic() < deadline and n < 200):
+    while n < 4 or (time.monotonic() < deadline and n < FUZZ_CASES):
         benign = n < 2  # the first runs must still load: a loader refusing everything fails here
         text = _benign(base, kind, rng) if benign else _mutate(base, rng)
         raw = text.encode("utf-8", "surrogatepass")
