@@ -13,9 +13,9 @@ import numpy as np
 
 from incidents.errors import InputError
 from incidents.gc_pause import gc_paused
+from incidents.merge import span_time
 from incidents.models import Incident, MappedEvent, Note, Source, Status, TimeWindow
 from incidents.taxonomy import event_types
-from incidents.merge import span_time
 from incidents.timewindow import resolve_when
 
 from .escape import escape_text, safe_link, safe_url
