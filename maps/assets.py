@@ -121,7 +121,8 @@ def own_code() -> tuple[str, str]:
     """Our own (JS, CSS), always inlined: they are small and change with the package."""
     folder = files("maps").joinpath("templates")
     return (
-        folder.joinpath("incident_map.js").read_text(encoding="utf-8"),
+        folder.joinpath("incident_layout.js").read_text(encoding="utf-8")
+        + folder.joinpath("incident_map.js").read_text(encoding="utf-8"),
         folder.joinpath("incident_map.css").read_text(encoding="utf-8"),
     )
 

@@ -489,7 +489,7 @@
       });
       html += '<div class="im-note"><b>Circles</b>Each incident happened somewhere inside its circle: the radius is the ' +
         "named place's size, widened by the report's wording (\"near\", \"around\", \"heading to\").</div>";
-      box.innerHTML = html;
+      box.appendChild(div("im-body", html));
       L.DomEvent.disableClickPropagation(box);
       L.DomEvent.disableScrollPropagation(box);
       return box;
@@ -619,10 +619,12 @@
     return ctl.addTo(map);
   }
 
-  function notice(map, text) {
+  function notice(map, text, layout) {
     var ctl = L.control({ position: "bottomleft" });
     ctl.onAdd = function () { return div("im-notice", text); };
-    return ctl.addTo(map);
+    ctl.addTo(map);
+    if (layout) { layout.update(); }
+    return ctl;
   }
 
   /* Context notes (claims with no place, so not on the map) in a panel that opens from the title box. */
@@ -664,28 +666,37 @@
       if (data.bounds) { map.fitBounds(data.bounds, { padding: [20, 20], maxZoom: 16 }); }
       else { map.setView([0, 0], 2); }
       var layers = new IncidentLayers(map, data, opts);
-      titleBox(map, data);
-      layerControl(map, layers, data, opts, tiles);
-      legend(map, layers, data);
-      timeControl(map, layers, data);
+      var title = titleBox(map, data);
+      var layerCtl = layerControl(map, layers, data, opts, tiles);
+      var legendCtl = legend(map, layers, data);
+      var time = timeControl(map, layers, data);
       L.control.scale({ metric: true, imperial: false }).addTo(map);
       if (L.control.fullscreen) { L.control.fullscreen({ position: "topleft" }).addTo(map); }
       measureControl(map);
+      var mini = null;
       if (opts.minimapTiles && L.Control.MiniMap) {
-        new L.Control.MiniMap(L.tileLayer(opts.minimapTiles, { attribution: "" }), { toggleDisplay: true }).addTo(map);
+        mini = new L.Control.MiniMap(L.tileLayer(opts.minimapTiles, { attribution: "" }), { toggleDisplay: true });
+        mini.addTo(map);
       }
       if (data.attribution) { map.attributionControl.addAttribution("Reports: " + data.attribution); }
+      var layout = new root.IncidentLayout(map, {
+        title: title.getContainer(), layers: layerCtl.getContainer(), legend: legendCtl.getContainer(),
+        time: time ? time.getContainer() : null, minimap: mini ? mini.getContainer() : null, minimapControl: mini
+      });
+      var notes = title.getContainer().querySelector(".im-notes");
+      if (notes) { notes.addEventListener("toggle", function () { layout.update(); }); }
       var warned = false;
       function offline() {
         if (warned) { return; }
         warned = true;
-        notice(map, "Basemap tiles could not load (offline?). Incidents, legend and controls still work.");
+        notice(map, "Basemap tiles could not load (offline?). Incidents, legend and controls still work.", layout);
       }
       Object.keys(tiles).forEach(function (k) { tiles[k].on("tileerror", offline); });
       if (opts.selfContained) {
         notice(map, "Offline, self-contained map: no basemap (tiles need a network). Incidents, legend and controls work.");
       }
-      root.incidentMap = { map: map, layers: layers };
+      layout.update();
+      root.incidentMap = { map: map, layers: layers, layout: layout };
       document.documentElement.setAttribute("data-incident-map", "ready");
       return layers;
     }
