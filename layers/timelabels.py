@@ -42,14 +42,17 @@ def _clock(moment: datetime) -> str:
 
 
 @lru_cache(maxsize=200_000)
-def map_window(window: TimeWindow) -> str:
-    """'5 Jan 2026 21:00 – 6 Jan 2026 03:00 (UTC−4, America/Caracas), “late Monday night”' (plain text)."""
-    zone = ZoneInfo(window.tz)
-    start, end = window.start.astimezone(zone), window.end.astimezone(zone)
+def map_window(window: TimeWindow, *, zone: bool = True) -> str:
+    """'5 Jan 2026 21:00 – 6 Jan 2026 03:00 (UTC−4, America/Caracas), “late Monday night”' (plain text).
+
+    zone=False leaves the zone out (a key that names it once), unless the window crosses a clock change.
+    """
+    local = ZoneInfo(window.tz)
+    start, end = window.start.astimezone(local), window.end.astimezone(local)
     if window.precision in _CALENDAR:
         last = end - timedelta(microseconds=1) if end > start else end
         text = _day(start) if last.date() == start.date() else f"{_day(start)} – {_day(last)}"
-        text += f" ({zone_label(start, window.tz)})"
+        text += f" ({zone_label(start, window.tz)})" if zone else ""
     elif start.utcoffset() != end.utcoffset():  # across a clock change: each end keeps its own offset
         text = (f"{_day(start)} {_clock(start)} {offset_label(start.utcoffset())} – {_day(end)} {_clock(end)} "
                 f"{offset_label(end.utcoffset())} ({window.tz})")
@@ -60,5 +63,5 @@ def map_window(window: TimeWindow) -> str:
             text = f"{_day(start)} {_clock(start)}–{_clock(end)}"
         else:
             text = f"{_day(start)} {_clock(start)} – {_day(end)} {_clock(end)}"
-        text += f" ({zone_label(start, window.tz)})"
+        text += f" ({zone_label(start, window.tz)})" if zone else ""
     return f"{text}, “{window.text}”" if window.text else text

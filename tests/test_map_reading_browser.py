@@ -244,3 +244,18 @@ def test_fallback_pages_stay_deterministic(tmp_path: Path):
     assert (a / "map.html").read_bytes() == (b / "map.html").read_bytes()
     assert main(["render", str(SEED), "-o", str(tmp_path / "x.html"), "--self-contained", "--assets-dir",
                  str(tmp_path / "x")]) == 2
+
+
+def test_png_draws_the_confirmed_marker_over_the_unconfirmed_ones_and_keys_times(tmp_path: Path):
+    doc = _event()
+    doc["reports"] = doc["reports"][:3]
+    for order in (doc["reports"], list(reversed(doc["reports"]))):  # whatever the order of the file
+        src = tmp_path / "stack.yaml"
+        src.write_text(yaml.safe_dump({**doc, "reports": order}, allow_unicode=True), encoding="utf-8")
+        png = tmp_path / "stack.png"
+        render(str(src), "-o", str(tmp_path / "stack.html"), "--png", str(png))
+        pixels = np.asarray(Image.open(png).convert("RGB")).astype(int)
+        # the three markers sit at the centre of the map area (axes 0.02-0.98 x 0.16-0.92 of 1600 x 1200)
+        centre = pixels[552 - 3 : 552 + 4, 800 - 3 : 800 + 4]
+        red = np.all(np.abs(centre - (0xB2, 0x18, 0x2B)) < 45, axis=-1)
+        assert red.mean() > 0.8, red
