@@ -22,7 +22,7 @@ from layers.groups import map_payload
 
 from .assets import DEFAULT_FALLBACK, asset_tags, missing_assets_notice, write_vendored
 
-__all__ = ["MapOptions", "IncidentMap", "compose_map", "BASEMAPS"]
+__all__ = ["MapOptions", "IncidentMap", "compose_map", "map_bundles", "write_assets", "BASEMAPS"]
 
 OSM = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 # (name, url template, attribution, max zoom); attributions as each provider asks for them.
@@ -134,6 +134,28 @@ def _stabilise_ids(root: Element) -> None:
     walk(root)
 
 
+def map_bundles(options: MapOptions, self_contained: bool = False) -> list[str]:
+    """The asset bundles (maps.assets.BUNDLES) a map with these options uses."""
+    bundles = ["leaflet"]
+    if options.fullscreen:
+        bundles.append("fullscreen")
+    if options.minimap and not self_contained:
+        bundles.append("minimap")
+    if options.cluster:
+        bundles.append("markercluster")
+    if options.heat:
+        bundles.append("heat")
+    return bundles
+
+
+def write_assets(folder: str | Path, options: MapOptions | None = None) -> list[Path]:
+    """The vendored copies of every script and style a linked map with these options uses, written into `folder`.
+
+    Call it outside an output set (maps.commands.outputs.committed): they are the same files on every run.
+    """
+    return write_vendored(map_bundles(options or MapOptions()), Path(folder))
+
+
 class IncidentMap:
     """A rendered-on-demand incident map: HTML page, self-contained page, iframe embed, notebook display."""
 
@@ -155,16 +177,7 @@ class IncidentMap:
         return self._payload_json
 
     def _bundles(self, self_contained: bool) -> list[str]:
-        bundles = ["leaflet"]
-        if self.options.fullscreen:
-            bundles.append("fullscreen")
-        if self.options.minimap and not self_contained:
-            bundles.append("minimap")
-        if self.options.cluster:
-            bundles.append("markercluster")
-        if self.options.heat:
-            bundles.append("heat")
-        return bundles
+        return map_bundles(self.options, self_contained)
 
     def to_html(self, *, self_contained: bool = False, asset_base: str | None = None,
                 fallback: str | None = DEFAULT_FALLBACK) -> str:
@@ -206,21 +219,16 @@ class IncidentMap:
 
     def save(self, path: str | Path, *, self_contained: bool = False, embed: bool = False,
              asset_base: str | None = None, assets_dir: str | Path | None = None) -> Path:
-        """Write the page (or the embed snippet) atomically; with `assets_dir`, the vendored scripts it falls back to
-        when the CDN cannot be reached are written there (a folder the page names by its path relative to it)."""
+        """Write the page (or the embed snippet) atomically; `assets_dir` is the folder of vendored scripts it falls
+        back to when the CDN cannot be reached (`write_assets`), named by its path relative to the page."""
         fallback = DEFAULT_FALLBACK
         if assets_dir is not None and not self_contained:
-            self.write_assets(assets_dir)
             fallback = Path(os.path.relpath(Path(assets_dir).resolve(), Path(path).resolve().parent)).as_posix()
         if embed:
             text = self.embed_html(self_contained=self_contained, asset_base=asset_base, fallback=fallback)
         else:
             text = self.to_html(self_contained=self_contained, asset_base=asset_base, fallback=fallback)
         return write_atomic(path, text)
-
-    def write_assets(self, folder: str | Path) -> list[Path]:
-        """The vendored copies of every script and style this map links, written into `folder`."""
-        return write_vendored(self._bundles(False), Path(folder))
 
     def _repr_html_(self) -> str:
         return self.embed_html(self_contained=True, height="520px")

@@ -89,6 +89,8 @@ class WorldPlace:
         return PlaceCandidate(
             lat=self.lat, lon=self.lon, radius_m=self.radius_m, precision=self.precision, score=score,
             entry=GazetteerRef(id=self.id, name=self.name, source=self.source), country=self.country,
+            feature={"country": "country", "state": "admin1"}.get(self.kind, "region"), population=self.population,
+            match="exact" if score >= 1.0 else "alias",
         )  # fmt: skip
 
 
@@ -209,7 +211,8 @@ class _Builder:
                 demonym = demonym.strip()
                 if len(demonym) < 4:
                     continue
-                plural = [demonym + "s"] if demonym[-1] in "ni" else []  # Russians, Israelis; not Chineses
+                # Russians, Israelis, Czechs, Thais; not Chineses, Swisss, Englishs
+                plural = [] if demonym.endswith(("s", "x", "z", "sh", "ese")) else [demonym + "s"]
                 self.name(i, [demonym, *plural], DEMONYM_SCORE)
 
 

@@ -196,7 +196,8 @@
     } else {
       rows.push(["When", S[c.time[i]]]);
     }
-    rows.push(["Where", iso(S[c.place[i]]) + ' <span class="im-muted">(' + S[c.precision[i]] + ")</span>"]);
+    rows.push(["Where", iso(S[c.place[i]]) + ' <span class="im-muted">(' + S[c.precision[i]] + ")</span>" +
+      (c.unmatched[i] >= 0 ? '<br><span class="im-unmatched">' + S[c.unmatched[i]] + "</span>" : "")]);
     rows.push(["Why " + s.label.toLowerCase(), S[c.reason[i]]]);
     return rows;
   };
