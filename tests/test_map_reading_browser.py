@@ -259,3 +259,28 @@ def test_png_draws_the_confirmed_marker_over_the_unconfirmed_ones_and_keys_times
         centre = pixels[552 - 3 : 552 + 4, 800 - 3 : 800 + 4]
         red = np.all(np.abs(centre - (0xB2, 0x18, 0x2B)) < 45, axis=-1)
         assert red.mean() > 0.8, red
+
+
+@pytest.mark.parametrize("payload", ["<img src=x onerror=alert(2)>", "{{ 7*7 }}", '"><script>alert(12)</script>',
+                                     "${alert(19)}", "\u202eevil\u202c " + ARABIC])
+def test_quoted_post_shows_hostile_text_literally(tmp_path: Path, open_map, payload: str):
+    from tests.hostile import hostile_event
+    from tests.support import popup_texts
+
+    doc = hostile_event(payload)
+    doc["reports"][0]["span"] = {"start": 0, "end": 10, "text": f"Post {payload}"}
+    src = tmp_path / "quote.yaml"
+    src.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    out = tmp_path / "quote.html"
+    render(str(src), "-o", str(out), "--self-contained")
+    opened = open_map(out)
+    popups = [p for p in popup_texts(opened.page) if p]
+    quoted = [p for p in popups if "Post " in p["text"]]
+    assert quoted, popups
+    for p in popups:
+        assert set(p["tags"]) <= {"DIV", "SVG", "CIRCLE", "H4", "H5", "DL", "DT", "DD", "SPAN", "OL", "LI", "B", "BR",
+                                  "A"}, p["tags"]
+        assert p["handlers"] == [] and all(h.startswith(("https://", "http://")) for h in p["hrefs"])
+    visible = payload.replace("\u202e", "\ufffd").replace("\u202c", "\ufffd")
+    assert f"Post {visible}" in quoted[0]["text"]
+    assert opened.dialogs == [] and opened.errors == [] and opened.external == []
