@@ -36,6 +36,7 @@ __all__ = ["resolve_document", "W_NEAR", "W_CONTAINED", "NEAR_SCALE_KM"]
 
 W_NEAR = 3.0
 NEAR_SCALE_KM = 100.0
+NEAR_TELLING = W_NEAR / 4  # support from a town at most 300 km away: the reason names it
 W_CONTAINED = 1.5
 W_COUNTRY = 1.5
 ALTERNATE_SHARE = 0.5
@@ -144,7 +145,7 @@ def _support(r: Ranked, others: list[_Mention]) -> tuple[float, str | None]:
                 same_country, country_why = o.pull * W_COUNTRY, f"in {o.choice.matched}, named in the text"
             continue
         if c.country and c.country == other.country and o.pull * W_COUNTRY > same_country:
-            same_country, country_why = o.pull * W_COUNTRY, f"in the country of {o.choice.matched}, named in the text"
+            same_country, country_why = o.pull * W_COUNTRY, f"in the same country as {o.choice.matched}, named in the text"
         if other.precision in _AREAS or c.precision in _AREAS:
             holds = inside(c, other) if other.precision in _AREAS else inside(other, c)
             if holds and c.precision is not Precision.country and o.pull * W_CONTAINED > contained:
@@ -156,7 +157,8 @@ def _support(r: Ranked, others: list[_Mention]) -> tuple[float, str | None]:
         if pull > near:
             near, near_why = pull, f"closest to {o.choice.matched} named in the text ({gap:.0f} km)"
     total = (near + contained + same_country) * (1.0 if r.own_name else ALTERNATE_SHARE)
-    why = max(((near, near_why), (contained, contained_why), (same_country, country_why)), key=lambda p: p[0])[1]
+    # the most telling sentence: a container named, else a town nearby (within ~300 km), else the country shared
+    why = contained_why if contained else near_why if near >= NEAR_TELLING else country_why or near_why
     return total, why
 
 
