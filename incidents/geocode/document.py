@@ -43,6 +43,7 @@ ALTERNATE_SHARE = 0.5
 CONFIDENT_MARGIN = 1.0
 CONFIDENT_RATIO = 10.0
 AMBIGUOUS_PULL = 0.5  # how hard a mention that does not stand out on its own pulls the others
+FUZZY_PULL = 0.25
 ROUNDS = 3
 MAX_CANDIDATES = 40  # per mention, the best of the standalone ranking
 _AREAS = (Precision.region,)  # what "containment" means: a state, county or province named elsewhere
@@ -90,7 +91,10 @@ def _first_look(resolver: PlaceResolver, text: str, context: GeoContext, role: P
     except GeocoderServiceError as exc:
         return PlaceNotFound(str(exc))
     ranked = choice.ranked[:MAX_CANDIDATES]
-    return _Mention(text, choice, ranked, 1.0 if _stands_out(ranked) else AMBIGUOUS_PULL)
+    pull = 1.0 if _stands_out(ranked) else AMBIGUOUS_PULL
+    if choice.enclosing or ranked[0].signals.get("name", 0.0) < -1:
+        pull = FUZZY_PULL  # a misspelling's reading, or the place around an unknown name, is a weak hint
+    return _Mention(text, choice, ranked, pull)
 
 
 def _stands_out(ranked: list[Ranked]) -> bool:
@@ -148,7 +152,9 @@ def _support(r: Ranked, others: list[_Mention]) -> tuple[float, str | None]:
             same_country, country_why = o.pull * W_COUNTRY, f"in the same country as {o.choice.matched}, named in the text"
         if other.precision in _AREAS or c.precision in _AREAS:
             holds = inside(c, other) if other.precision in _AREAS else inside(other, c)
-            if holds and c.precision is not Precision.country and o.pull * W_CONTAINED > contained:
+            # only the divisions of a country hold (a continent or "the Middle East" says little)
+            within_country = (other if other.precision in _AREAS else c).country is not None
+            if holds and within_country and c.precision is not Precision.country and o.pull * W_CONTAINED > contained:
                 verb = "inside" if other.precision in _AREAS else "holds"
                 contained, contained_why = o.pull * W_CONTAINED, f"{verb} {o.choice.matched} named in the text"
             continue
