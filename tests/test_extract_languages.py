@@ -34,7 +34,8 @@ def test_a_blast_wall_is_no_explosion_and_an_earlier_blast_is_only_referenced():
 
 def test_tear_gas_is_police_action_at_a_protest_not_a_troop_movement():
     got = _types("Police deployed tear gas near the parliament in Nairobi.")
-    assert set(got) == {"protest"} and got["protest"].where == "in Nairobi"
+    assert set(got) == {"protest"} and got["protest"].where == "near the parliament"  # drawn over Nairobi, saying so
+    assert "Nairobi" in got["protest"].place_reason
     assert [t for t, _, _ in find_event_types("Soldiers fired tear gas at the crowd")] == ["protest"]
     assert "armed_movement" in {t for t, _, _ in find_event_types("Troops were deployed near the palace")}
 
