@@ -7,12 +7,14 @@ from collections.abc import Iterator, Sequence
 
 from ..errors import GeocoderServiceError, PlaceNotFound
 from ..models import Geocode, GeoContext, PlaceRole, Precision, Report
+from .admin import AdminBackend, admin_backend
 from .airports import AirportsBackend
 from .backends import GeocoderBackend, PlaceCandidate
+from .feature_words import feature_of, hint_matches
 from .gazetteer import bundled_gazetteer
 from .geonames import GeoNamesBackend, geonames_index
 from .names import normalise
-from .qualifiers import parse_place_phrase, widen_radius
+from .qualifiers import PlacePhrase, parse_place_phrase, widen_radius
 from .world import WorldBackend, distance_km, is_uncapitalised_code, world_backend
 
 __all__ = ["PlaceResolver", "default_resolver", "locate", "DEFAULT_RADIUS_M", "MEMO_LIMIT"]
@@ -25,7 +27,8 @@ DEFAULT_RADIUS_M: dict[Precision, float] = {
     Precision.region: 75_000.0,
     Precision.country: 400_000.0,
 }
-_METHOD = {"bundled": "gazetteer", "seats": "gazetteer", "airports": "gazetteer", "world": "gazetteer", "geonames": "geonames"}
+_METHOD = {"bundled": "gazetteer", "seats": "gazetteer", "airports": "gazetteer", "world": "gazetteer", "admin": "geonames",
+           "geonames": "geonames"}
 # A city or district of a country's or region's name, in the event's country and this close to the event's city, is
 # meant rather than the country ("Colombia", a Caracas district); farther away the country is ("Lebanon" in New York).
 LOCAL_HOMONYM_KM = 50.0
@@ -48,6 +51,7 @@ class PlaceResolver:
             backends if backends is not None else _offline_backends()
         )
         self._world = next((b for b in self.backends if isinstance(b, WorldBackend)), None)
+        self._admin = next((b for b in self.backends if isinstance(b, AdminBackend)), None)
         self._memo: dict[tuple[str, str | None, str | None, PlaceRole], Geocode | PlaceNotFound] = {}
         self._anchors: dict[tuple[str, str], tuple[float, float] | None] = {}
         self._offline: PlaceResolver | None = None
@@ -86,7 +90,7 @@ class PlaceResolver:
         if role is PlaceRole.location and phrase.role_hint is not None:
             role = phrase.role_hint
         scoped, region = self._scoped_context(phrase.trailing, context, phrase.core)
-        candidate, backend = self._first_match(phrase.core, scoped, text, within=region)
+        candidate, backend = self._hinted_match(phrase, scoped, text, region)
         if candidate is None and scoped.city and normalise(phrase.core) == normalise(scoped.city):
             candidate, backend = self._first_match(phrase.core, GeoContext(country=scoped.country), text, within=region)
         matched = phrase.core
@@ -101,7 +105,7 @@ class PlaceResolver:
         if candidate is None:
             where = f" in {scoped.country}" if scoped.country else ""
             names = ", ".join(b.name for b in self.backends)
-            raise PlaceNotFound(f"no match for {phrase.core!r}{where} (searched: {names})")
+            raise PlaceNotFound(f"no match for {phrase.named or phrase.core!r}{where} (searched: {names})")
         return Geocode(
             lat=candidate.lat,
             lon=candidate.lon,
@@ -115,31 +119,85 @@ class PlaceResolver:
             score=candidate.score,
         )
 
-    def _first_match(
-        self, core: str, context: GeoContext, text: str, within: PlaceCandidate | None = None
+    def _hinted_match(
+        self, phrase: PlacePhrase, context: GeoContext, text: str, within: PlaceCandidate | None
     ) -> tuple[PlaceCandidate | None, GeocoderBackend]:
-        """The first backend's best candidate; with `within` (a state named after a comma), one inside it if any."""
+        """With a feature word ("Daraa governorate"): the name as written when a table knows it exactly ("Cape Town",
+        "Western Province"), else the bare name known exactly, preferring the kind of place the word asks for, else
+        the name as written, misspelt or not, as without a word."""
+        if phrase.feature_hint:
+            candidate, backend = self._first_match(phrase.named, context, text, within=within, exact=True)
+            if candidate is None:
+                candidate, backend = self._first_match(
+                    phrase.core, context, text, within=within, exact=True, hint=phrase.feature_hint
+                )
+            if candidate is not None:
+                return candidate, backend
+        return self._first_match(phrase.named or phrase.core, context, text, within=within)
+
+    def _first_match(
+        self,
+        core: str,
+        context: GeoContext,
+        text: str,
+        within: PlaceCandidate | None = None,
+        *,
+        exact: bool = False,
+        hint: str | None = None,
+    ) -> tuple[PlaceCandidate | None, GeocoderBackend]:
+        """The first backend's best candidate; with `within` (a state named after a comma), one inside it if any.
+
+        `exact` keeps exact names only; with a feature word `hint`, the first candidate of the kind it asks for wins,
+        else the first candidate of any kind.
+        """
         failures: list[str] = []
+        fallback: tuple[PlaceCandidate, GeocoderBackend] | None = None
         for backend in self.backends:
             try:
                 found = backend.lookup(core, context)
             except GeocoderServiceError as exc:
                 failures.append(f"{backend.name}: {exc}")
                 continue
+            if exact:
+                found = [c for c in found if c.score == 1.0]
+            if found and hint is not None:
+                preferred = [c for c in found if hint_matches(hint, feature_of(c.feature, c.precision))]
+                if not preferred:
+                    fallback = fallback or (found[0], backend)
+                    continue
+                found = preferred
             if found and backend.name == "geonames" and self._world is not None:
                 found = self._world_countries(core, found)
             if found and within is not None:
-                reach_km = within.radius_m / 1000 * 1.1
-                found = [c for c in found if distance_km(within.lat, within.lon, c.lat, c.lon) <= reach_km] or found
+                inside = [c for c in found if self._inside(c, within)]
+                if not inside:  # a later backend may know the one inside the region
+                    fallback = fallback or (found[0], backend)
+                    continue
+                found = inside
             if found:
                 if backend is self._world:
                     local = self._local_homonym(core, context, found[0]) or self._home_namesake(core, context, found[0])
                     if local is not None:
                         return local
                 return found[0], backend
+        if fallback is not None:
+            return fallback
         if failures:
             raise GeocoderServiceError(f"could not resolve {text!r}: " + "; ".join(failures))
         return None, self.backends[-1] if self.backends else None  # type: ignore[return-value]
+
+    def _inside(self, candidate: PlaceCandidate, region: PlaceCandidate) -> bool:
+        """Whether `candidate` lies in `region` (a state or province named after a comma): by GeoNames' first-level
+        code when both are known, else within the region's radius."""
+        admin = self._admin
+        if admin is not None and region.admin1 and candidate.entry.id.startswith("geonames:"):
+            if candidate.admin1:
+                return candidate.admin1 == region.admin1
+            i = admin.index.admin1_of(int(candidate.entry.id.removeprefix("geonames:")))
+            if i >= 0:
+                return admin.index.codes[i] == region.admin1
+        reach_km = region.radius_m / 1000 * 1.1
+        return distance_km(region.lat, region.lon, candidate.lat, candidate.lon) <= reach_km
 
     def _world_countries(self, core: str, found: list[PlaceCandidate]) -> list[PlaceCandidate]:
         """GeoNames' countries at the world table's reference point; none for a lower-case code ("us", "usa")."""
@@ -217,7 +275,9 @@ class PlaceResolver:
         index = geonames_index()
         homes = {index.country[row] for row in index.rows(normalise(core)) if row < index.n_cities} if core else set()
         for part in reversed(trailing):
-            named = self._world.lookup(part, context) if self._world is not None else []
+            # without an event country, a US postal code ("Hall County, GA") counts when the place is known in the US
+            asked = GeoContext(country="US") if context.country is None and "US" in homes else context
+            named = self._world.lookup(part, asked) if self._world is not None else []
             named = [c for c in named if c.score == 1.0 and c.country]
             if named:
                 chosen = next((c for c in named if c.country in homes), named[0])
@@ -226,6 +286,11 @@ class PlaceResolver:
                 if context.country in (None, country):
                     return context.model_copy(update={"country": country}), region
                 return GeoContext(country=country), region
+            if self._admin is not None:  # a first-level area after the comma ("Buenos Aires, Áncash")
+                areas = [c for c in self._admin.lookup(part, context) if c.score == 1.0 and c.feature == "admin1"]
+                area = next((c for c in areas if c.country in homes), areas[0] if areas else None)
+                if area is not None and context.country in (None, area.country):
+                    return context.model_copy(update={"country": area.country}), area
             key = normalise(part)
             for row in index.rows(key):
                 if row >= index.n_cities:
@@ -245,6 +310,7 @@ def _offline_backends() -> list[GeocoderBackend]:
         bundled_gazetteer(),
         world_backend(),
         AirportsBackend(),
+        admin_backend(),
         GeoNamesBackend(),
     ]
 

@@ -61,6 +61,7 @@ BIG_CITY = 500_000  # a state named like a city this large ("New York", "Washing
 SPARSE_PLACES = 10  # provinces with fewer GeoNames places are sized from their country's area (see _add_provinces)
 PROVINCE_NAMESAKE = 100_000  # likewise a province named like a city of its country this large, or like its seat
 _KIND_ORDER = {"country": 0, "state": 1, "region": 2}
+_FEATURE = {"country": "country", "state": "admin1", "region": "region"}  # the ranker's name for each kind
 _NOT_LETTERS = re.compile(r"[\W_]+")
 _POSSESSIVE = re.compile(r"['’]s$")  # "Russia's"
 
@@ -89,6 +90,8 @@ class WorldPlace:
         return PlaceCandidate(
             lat=self.lat, lon=self.lon, radius_m=self.radius_m, precision=self.precision, score=score,
             entry=GazetteerRef(id=self.id, name=self.name, source=self.source), country=self.country,
+            feature=_FEATURE[self.kind], population=self.population,
+            admin1=self.id.removeprefix("world:").replace("-", ".", 1) if self.kind == "state" else None,
         )  # fmt: skip
 
 
