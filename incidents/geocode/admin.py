@@ -156,6 +156,30 @@ class AdminBackend:
         return [idx.candidate(i, round(score, 3)) for *_, i, score in ranked]
 
 
+    def first_level(self, name: str, country: str) -> PlaceCandidate | None:
+        """The first-level area of `country` called `name` (its bare name too, even when a town has it), or None."""
+        idx = self.index
+        key = normalise(name)
+        word = split_feature_word(name)
+        keys = [key] + ([normalise(word.name)] if word is not None and word.hint in _ADMIN_HINTS else [])
+        for k in keys:
+            for i, _ in idx.areas(k, country):
+                if idx.level[i] == 1 and idx.country(i) == country:
+                    return idx.candidate(i, 1.0)
+        return None
+
+    def holds(self, area: PlaceCandidate, candidate: PlaceCandidate) -> bool | None:
+        """Whether a first-level `area` holds `candidate` by GeoNames' codes; None when the index cannot tell."""
+        if area.feature != "admin1" or not area.admin1:
+            return None
+        if candidate.admin1:
+            return candidate.admin1 == area.admin1
+        if not candidate.entry.id.startswith("geonames:"):
+            return None
+        i = self.index.admin1_of(int(candidate.entry.id.removeprefix("geonames:")))
+        return None if i < 0 else self.index.codes[i] == area.admin1
+
+
 # ---------------------------------------------------------------------------------------------------- building
 
 

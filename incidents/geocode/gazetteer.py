@@ -33,8 +33,11 @@ class GazetteerEntry(BaseModel):
     country: str = Field(min_length=2, max_length=2)
     city: str | None = None
     approximate: bool = False
+    source: str | None = Field(
+        default=None, pattern=r"^https?://\S+$", description="the public page the coordinates come from"
+    )
 
-    def candidate(self, score: float, source: str) -> PlaceCandidate:
+    def candidate(self, score: float, source: str, match: str = "exact") -> PlaceCandidate:
         """This entry as a geocoding candidate."""
         return PlaceCandidate(
             lat=self.lat,
@@ -44,6 +47,8 @@ class GazetteerEntry(BaseModel):
             entry=GazetteerRef(id=self.id, name=self.name, source=source),
             score=score,
             country=self.country,
+            feature=self.precision.value if self.precision in (Precision.landmark, Precision.district) else None,
+            match=match,
         )
 
 
@@ -65,14 +70,14 @@ class Gazetteer:
         """Entries named `name` (exactly, or fuzzily at a lower score), in-context entries first."""
         key = normalise(name)
         hits = self._usable(self._names.get(key, ()), context)
-        score = 1.0
+        score, match = 1.0, "exact"
         if not hits:
             best = closest_name(key, self._keys)
             if best is not None:
                 hits = self._usable(self._names[best[0]], context)
-                score = best[1]
+                score, match = best[1], "fuzzy"
         ranked = sorted(hits, key=lambda e: (e.country != (context.country or e.country), e.size_m, e.id))
-        return [e.candidate(score, self.name) for e in ranked]
+        return [e.candidate(score, self.name, match) for e in ranked]
 
     @staticmethod
     def _usable(hits: Iterable[tuple[GazetteerEntry, bool]], context: GeoContext) -> list[GazetteerEntry]:
@@ -109,8 +114,16 @@ def load_gazetteer(path: str | Path, *, name: str | None = None) -> Gazetteer:
     return Gazetteer(entries, name=name or "bundled")
 
 
+BUNDLED_FILES = (("seeds", "gazetteer.yaml"), ("incidents", "data/districts.yaml"))
+
+
 @cache
 def bundled_gazetteer() -> Gazetteer:
-    """The landmark gazetteer shipped in seeds/gazetteer.yaml."""
-    resource = files("seeds").joinpath("gazetteer.yaml")
-    return load_gazetteer(Path(str(resource)), name="bundled")
+    """The landmarks of seeds/gazetteer.yaml and the city districts of incidents/data/districts.yaml, as one."""
+    entries: list[GazetteerEntry] = []
+    for package, name in BUNDLED_FILES:
+        entries.extend(load_gazetteer(Path(str(files(package).joinpath(name))), name="bundled").entries)
+    ids = [e.id for e in entries]
+    if len(ids) != len(set(ids)):  # pragma: no cover - the bundled files are checked by the tests
+        raise InputError(f"duplicate id {next(i for i in ids if ids.count(i) > 1)!r} across the bundled gazetteers")
+    return Gazetteer(entries, name="bundled")

@@ -55,6 +55,7 @@ __all__ = [
 ]
 
 DEMONYM_SCORE = 0.8
+US_CODE_SCORE = 0.9  # a US postal code with no event country: the state, after any country of that code
 COUNTRY_RADIUS_KM = (2.0, 3_000.0)  # an equal-area circle, clamped: Monaco is not a point, Russia not a hemisphere
 STATE_MIN_RADIUS_KM = 5.0
 BIG_CITY = 500_000  # a state named like a city this large ("New York", "Washington") answers only to "... State"
@@ -92,6 +93,7 @@ class WorldPlace:
             entry=GazetteerRef(id=self.id, name=self.name, source=self.source), country=self.country,
             feature=_FEATURE[self.kind], population=self.population,
             admin1=self.id.removeprefix("world:").replace("-", ".", 1) if self.kind == "state" else None,
+            match="exact" if score >= 1.0 else "alias",
         )  # fmt: skip
 
 
@@ -100,7 +102,8 @@ class WorldIndex:
     """The places and the ways to name them.
 
     `names` maps a normalised name to (place, score) pairs; `codes` maps a capitalised 2–3 letter code to places;
-    `us_codes` maps US postal codes to states (used only in a US context, where "GA" means Georgia the state);
+    `us_codes` maps US postal codes to states (in a US context "GA" means Georgia the state; with no event country it
+    is a weaker reading than Gabon);
     `dotted` maps AP abbreviations, normalised, to states ("ky" for "Ky."), used only when written with a dot.
     """
 
@@ -150,8 +153,9 @@ class WorldBackend:
         elif (letters := _short_code(text)) is not None:
             if not letters.isupper():
                 return []
-            if context.country == "US" and letters in idx.us_codes:
-                hits.append((idx.us_codes[letters], 1.0))
+            if context.country in ("US", None) and letters in idx.us_codes:
+                # with no event country, a weaker reading after the country ("Hall County, GA" when Hall is American)
+                hits.append((idx.us_codes[letters], 1.0 if context.country else US_CODE_SCORE))
             hits.extend((i, 1.0) for i in idx.codes.get(letters, ()))
         else:
             hits.extend(idx.names.get(key, ()))
@@ -212,7 +216,8 @@ class _Builder:
                 demonym = demonym.strip()
                 if len(demonym) < 4:
                     continue
-                plural = [demonym + "s"] if demonym[-1] in "ni" else []  # Russians, Israelis; not Chineses
+                # Russians, Israelis, Czechs, Thais; not Chineses, Swisss, Englishs
+                plural = [] if demonym.endswith(("s", "x", "z", "sh", "ese")) else [demonym + "s"]
                 self.name(i, [demonym, *plural], DEMONYM_SCORE)
 
 
