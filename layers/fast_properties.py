@@ -102,6 +102,7 @@ class FastProperties:
             "override_by": override.by if override else None,
             "override_reason": override.reason if override else None,
             "override_status": override.status if override else None,
+            "place_reason": report.place_reason,
             "place_role": report.place_role,
             "precision": report.precision,
             "radius_m": report.radius_m,
@@ -189,6 +190,7 @@ class FastProperties:
             "time_start": win[1],
             "timezone": win[4],
             "title": incident.title,
+            "unmatched_landmark": geo.unmatched,
         }
         if not reports:
             del properties["reports"]

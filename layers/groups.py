@@ -18,6 +18,7 @@ from incidents.taxonomy import event_types
 from incidents.timewindow import format_window, resolve_when
 
 from .escape import escape_text, safe_link, safe_url
+from .properties import unmatched_note
 from .styles import styles
 
 __all__ = ["map_payload", "status_groups", "bounds"]
@@ -119,6 +120,7 @@ _COLUMNS = (
     "override",
     "precision",
     "reports",
+    "unmatched",
 )
 
 
@@ -142,7 +144,7 @@ def _columns(
         )
         return entry
 
-    ids, lats, lons, radii, types, t0s, t1s, titles, places, times, reasons, overrides, precisions, reports = (
+    ids, lats, lons, radii, types, t0s, t1s, titles, places, times, reasons, overrides, precisions, reports, unmatched = (
         [] for _ in _COLUMNS
     )
     for inc in incidents:
@@ -169,6 +171,8 @@ def _columns(
         if precision is None:
             precision = precision_ids[key] = strings(escape_text(f"{geo.precision.value}, ±{_distance(geo.radius_m)}"))
         precisions.append(precision)
+        # a landmark no gazetteer had: the popup says which, so that the analyst can add it
+        unmatched.append(strings(escape_text(unmatched_note(geo), max_length=400)) if geo.unmatched else -1)
         rows = []
         for located in inc.reports:
             report = located.report
@@ -185,7 +189,9 @@ def _columns(
                 ]
             )
         reports.append(rows)
-    columns = (ids, lats, lons, radii, types, t0s, t1s, titles, places, times, reasons, overrides, precisions, reports)
+    columns = (
+        ids, lats, lons, radii, types, t0s, t1s, titles, places, times, reasons, overrides, precisions, reports, unmatched
+    )
     return dict(zip(_COLUMNS, columns, strict=True))
 
 

@@ -85,13 +85,14 @@ def _place_keys(event: EventFile) -> set[tuple[Any, ...]]:
     return keys
 
 
-def _resolve_keys(keys: list[tuple[Any, ...]], online: str | None) -> dict[tuple[Any, ...], Geocode | str]:
+def _resolve_keys(keys: list[tuple[Any, ...]], online: str | None,
+                  gazetteers: Sequence[str]) -> dict[tuple[Any, ...], Geocode | str]:
     """Each lookup resolved once: a Geocode, or the error's text."""
     from incidents.errors import IncidentMapError
     from incidents.geocode import default_resolver
     from incidents.models import PlaceRole
 
-    resolver = default_resolver(online)
+    resolver = default_resolver(online, gazetteers=gazetteers)
     out: dict[tuple[Any, ...], Geocode | str] = {}
     for key in keys:
         where, country, city, admin1, role, offline = key
@@ -252,6 +253,7 @@ def run_dask_export(
     online: str | None = None,
     policy: StatusPolicy | None = None,
     merge: bool = True,
+    gazetteers: Sequence[str | Path] = (),
     parts_per_worker: int = 4,
 ) -> tuple[Counts, list[Unresolved], list[Path]]:
     """Map `inputs` on a dask cluster into the GeoParquet dataset `output` (a folder of part files).
@@ -271,6 +273,10 @@ def run_dask_export(
                          path=str(output), field="-o/--output")
     policy = policy or StatusPolicy()
     paths = expand_inputs(inputs)
+    from incidents.geocode import default_resolver
+
+    default_resolver(online, gazetteers=gazetteers)  # a bad gazetteer file fails here, before the cluster starts
+    gazetteer_paths = [str(Path(g).resolve()) for g in gazetteers]
     client, cluster = _client(workers, scheduler)
     work = Path(tempfile.mkdtemp(prefix=".incident-map-dask-", dir=output.parent))
     try:
@@ -289,7 +295,8 @@ def run_dask_export(
         n_workers = max(1, len(client.scheduler_info()["workers"]))
         batches = [keys[i :: n_workers * 4] for i in range(n_workers * 4)]
         table: dict[tuple[Any, ...], Geocode | str] = {}
-        for answers in client.gather(client.map(_resolve_keys, batches, online=online, pure=False)):
+        for answers in client.gather(client.map(_resolve_keys, batches, online=online, gazetteers=gazetteer_paths,
+                                                 pure=False)):
             table.update(answers)
         shared = client.scatter(table, broadcast=True)
         located = client.map(_locate, events, table=shared)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import math
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,7 @@ from ..errors import InputError
 from ..geocode.areas import area_circle, precision_from_size
 from ..loader import read_input_text
 from ..models import Note, Report, Source
+from ..numbers import JSON_NUMBERS, TooManyDigits, to_number, to_whole_number
 from ..records import (
     EVENT_COLUMNS,
     LIST_COLUMNS,
@@ -66,6 +66,8 @@ def _cell(column: str, value: Any, where: str, spreadsheet: bool = False) -> Any
     """A cell's value: None when empty, numbers and lists parsed, text with formula protection removed."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
+    if isinstance(value, TooManyDigits):
+        raise InputError(f"a number with too many digits ({value})", record=where, field=column)
     if column in LIST_COLUMNS:
         if isinstance(value, list):
             items = value
@@ -80,15 +82,11 @@ def _cell(column: str, value: Any, where: str, spreadsheet: bool = False) -> Any
             raise InputError("must be a list of texts", record=where, field=column)
         return [unneutralise(i) if spreadsheet else i for i in items if i.strip()]
     if column in NUMBER_COLUMNS:
-        if isinstance(value, bool):
-            raise InputError(f"not a number: {value!r}", record=where, field=column)
+        convert = to_whole_number if column.startswith("span_") else to_number
         try:
-            number = float(value)
-        except (TypeError, ValueError) as exc:
-            raise InputError(f"not a number: {str(value)[:40]!r}", record=where, field=column) from exc
-        if not math.isfinite(number):
-            raise InputError(f"not a finite number: {str(value)[:40]!r}", record=where, field=column)
-        return int(number) if column.startswith("span_") and number.is_integer() else number
+            return convert(value)
+        except ValueError as exc:
+            raise InputError(str(exc), record=where, field=column) from exc
     if not isinstance(value, str):
         return value
     return unneutralise(value.strip()) if spreadsheet else value.strip()
@@ -254,7 +252,7 @@ def _feature_rows(feature: Any, index: int) -> list[tuple[str, dict[str, Any]]]:
 
 def _read_geojson(path: Path) -> dict[str, Any]:
     try:
-        data = json.loads(read_input_text(path))
+        data = json.loads(read_input_text(path), **JSON_NUMBERS)
     except json.JSONDecodeError as exc:
         raise InputError(f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from exc
     except RecursionError as exc:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from ..errors import GeocoderServiceError, PlaceNotFound
 from ..models import Geocode, GeoContext, PlaceRole, Precision, Report
@@ -18,6 +19,7 @@ from .qualifiers import PlacePhrase, parse_place_phrase, widen_radius
 from .ranker import FUZZY_WIDEN, NAMESAKE_SPREAD_KM, Ask, Found, Ranked, ambiguous_namesakes, inside, rank, reason
 from .scope import Scope, event_anchor, scope_of
 from .seats import SeatsBackend
+from .user_gazetteer import user_backends
 from .world import WorldBackend, distance_km, is_uncapitalised_code, world_backend
 
 __all__ = ["PlaceResolver", "Choice", "default_resolver", "locate", "DEFAULT_RADIUS_M", "MEMO_LIMIT"]
@@ -100,10 +102,7 @@ class PlaceResolver:
 
     # ------------------------------------------------------------------------------------ candidates
 
-    def choices(
-        self, text: str, context: GeoContext, *, role: PlaceRole = PlaceRole.location,
-        near: tuple[tuple[float, float, str], ...] = (),
-    ) -> Choice:  # fmt: skip
+    def choices(self, text: str, context: GeoContext, *, role: PlaceRole = PlaceRole.location) -> Choice:
         """Every candidate for `text`, ranked; PlaceNotFound when no backend has one."""
         phrase = parse_place_phrase(text)
         if not phrase.core:
@@ -112,11 +111,11 @@ class PlaceResolver:
             role = phrase.role_hint
         scope = scope_of(self, phrase.trailing, context, phrase.core)
         feature = getattr(phrase, "feature", None)
-        ask = self._ask(phrase.core, scope, feature, near)
+        ask = self._ask(phrase.core, scope, feature)
         found, methods = self._pool(phrase.core, scope.context, text)
         if not found and scope.context.city and normalise(phrase.core) == normalise(scope.context.city):
             ask = self._ask(phrase.core, Scope(GeoContext(country=scope.context.country), scope.within,
-                                               scope.within_name, scope.strict), feature, near)  # fmt: skip
+                                               scope.within_name, scope.strict), feature)  # fmt: skip
             found, methods = self._pool(phrase.core, ask.context, text)
         if found and all(f.candidate.match == "fuzzy" for f in found) and (bare := _without_generic(phrase.core)):
             # "Ligao City": an exact "Ligao" beats any misspelling of the whole ("Iligan")
@@ -134,11 +133,11 @@ class PlaceResolver:
         names = ", ".join(b.name for b in self.backends)
         raise PlaceNotFound(f"no match for {phrase.core!r}{where} (searched: {names})")
 
-    def _ask(self, core: str, scope: Scope, feature: str | None, near: tuple[tuple[float, float, str], ...]) -> Ask:
+    def _ask(self, core: str, scope: Scope, feature: str | None) -> Ask:
         ctx = scope.context
         anchor = event_anchor(self, ctx.city, ctx.country) if ctx.city and ctx.country else None
         return Ask(core=core, context=ctx, anchor=anchor, within=scope.within, within_name=scope.within_name,
-                   feature=feature, near=near)  # fmt: skip
+                   feature=feature)  # fmt: skip
 
     def _pool(self, core: str, context: GeoContext, text: str) -> tuple[list[Found], dict[str, str]]:
         """The candidates of every offline backend; those of the online ones only when that finds nothing."""
@@ -251,12 +250,14 @@ def _inside(candidate: PlaceCandidate, container: PlaceCandidate) -> bool:
     return inside(candidate, container) and candidate.entry.id != container.entry.id
 
 
-_DEFAULT: dict[str | None, PlaceResolver] = {}
+_DEFAULT: dict[tuple[str | None, tuple[int, ...]], PlaceResolver] = {}
 
 
-def _offline_backends() -> list[GeocoderBackend]:
-    """The bundled offline backends (one line each; their order does not decide, the ranker does)."""
+def _offline_backends(users: Sequence[GeocoderBackend] | None = None) -> list[GeocoderBackend]:
+    """The offline backends (one line each; their order does not decide, the ranker does): user gazetteers and OSM
+    packs (`users`, else those of $INCIDENT_MAP_GAZETTEER), then the bundled data."""
     return [
+        *(user_backends() if users is None else users),
         bundled_gazetteer(),
         SeatsBackend(),
         world_backend(),
@@ -265,16 +266,19 @@ def _offline_backends() -> list[GeocoderBackend]:
     ]
 
 
-def default_resolver(online: str | None = None) -> PlaceResolver:
-    """Bundled gazetteer, world (countries, US states, regions), GeoNames, then the named online service if asked for."""
-    if online not in _DEFAULT:
-        backends: list[GeocoderBackend] = _offline_backends()
+def default_resolver(online: str | None = None, *, gazetteers: Sequence[str | Path] = ()) -> PlaceResolver:
+    """User gazetteers and OSM packs (`gazetteers`, then $INCIDENT_MAP_GAZETTEER), bundled gazetteer, world
+    (countries, US states, regions), GeoNames, then the named online service if asked for."""
+    users = user_backends(gazetteers)
+    key = (online, tuple(id(u) for u in users))  # the loaded files are cached per version: same files, same resolver
+    if key not in _DEFAULT:
+        backends = _offline_backends(users)
         if online:
             from .online import online_backend
 
             backends.append(online_backend(online))
-        _DEFAULT[online] = PlaceResolver(backends)
-    return _DEFAULT[online]
+        _DEFAULT[key] = PlaceResolver(backends)
+    return _DEFAULT[key]
 
 
 def locate(report: Report, resolver: PlaceResolver, context: GeoContext) -> Geocode:

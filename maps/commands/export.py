@@ -11,8 +11,10 @@ from incidents.errors import InputError
 from ..export import FORMATS, export
 from ..export.geojson import sibling
 from .common import input_options, inputs_argument, map_inputs, write_unresolved
-from .outputs import Output, check_outputs, unresolved_path
+from .outputs import UNRESOLVED_SUFFIX, Output, check_outputs, committed, unresolved_path
 
+# `.json` is not an export name of ours: `x.json` beside inputs and `x.unresolved.json` lists are JSON, not GeoJSON
+EXPORT_SUFFIXES = tuple(suffix for suffix in FORMATS if suffix != ".json")
 # What a format cannot do with a flag, said on stderr instead of ignoring the flag silently.
 _IGNORED = {
     ("kml", "reports"): "KML has no reports layer; --reports is ignored (use .geojson, .gpkg or .csv for reports)",
@@ -22,8 +24,11 @@ _IGNORED = {
 
 
 def export_kind(output: Path) -> str:
-    """The export format the suffix of `output` names; InputError for a suffix we do not write."""
-    kind = FORMATS.get(output.suffix.lower())
+    """The export format the suffix of `output` names; InputError for a suffix we do not write (`.json` included:
+    a GeoJSON export is named `.geojson`, and `x.unresolved.json` is an unresolved list's name)."""
+    kind = FORMATS.get(output.suffix.lower()) if output.suffix.lower() in EXPORT_SUFFIXES else None
+    if output.name.lower().endswith(UNRESOLVED_SUFFIX):
+        check_outputs([], [Output(output, "-o/--output")])  # the clearer message: that name is an unresolved list's
     if kind is None:
         raise InputError(
             f"unknown export format {output.suffix or '(no suffix)'!r}; use .geojson, .gpkg, .kml, .csv, .parquet or .fgb",
@@ -64,7 +69,7 @@ def export_outputs(output: Path, kind: str, *, polygons: bool, reports: bool) ->
               help="--engine dask: a running dask scheduler to use instead of a local cluster.")
 @input_options
 def command(inputs, output, polygons, reports, engine, workers, scheduler, article_date, tz, online, no_merge,
-            policy) -> None:
+            policy, gazetteers) -> None:
     """Export incidents for GIS tools (QGIS, Google Earth, spreadsheets).
 
     \b
@@ -76,23 +81,26 @@ def command(inputs, output, polygons, reports, engine, workers, scheduler, artic
     """
     if engine == "dask":
         _dask_export(inputs, output, workers=workers, scheduler=scheduler, online=online, no_merge=no_merge,
-                     policy=policy, flags={"--polygons": polygons, "--reports": reports})
+                     policy=policy, gazetteers=gazetteers, flags={"--polygons": polygons, "--reports": reports})
         return
     if workers or scheduler:
         raise InputError("--workers and --scheduler need --engine dask", field="--engine")
     kind = export_kind(output)
-    check_outputs([*inputs, policy], export_outputs(output, kind, polygons=polygons, reports=reports))
-    for flag, given in (("reports", reports), ("polygons", polygons)):
-        if given and (kind, flag) in _IGNORED:
-            click.echo(f"incident-map: warning: {_IGNORED[kind, flag]}", err=True)
-    mapped = map_inputs(inputs, article_date=article_date, tz=tz, online=online, no_merge=no_merge, policy=policy)
-    written = export(mapped, output, fmt=kind, polygons=polygons, reports=reports)
-    written.append(write_unresolved(mapped, output))
+    outputs = export_outputs(output, kind, polygons=polygons, reports=reports)
+    check_outputs([*inputs, policy, *gazetteers], outputs)
+    with committed(outputs):  # every file whole first, then all renamed together: all new or all old
+        mapped = map_inputs(inputs, article_date=article_date, tz=tz, online=online, no_merge=no_merge, policy=policy,
+                            gazetteers=gazetteers)
+        for flag, given in (("reports", reports), ("polygons", polygons)):  # said once the input was accepted
+            if given and (kind, flag) in _IGNORED:
+                click.echo(f"incident-map: warning: {_IGNORED[kind, flag]}", err=True)
+        written = export(mapped, output, fmt=kind, polygons=polygons, reports=reports)
+        written.append(write_unresolved(mapped, output))
     for path in written:
         click.echo(f"wrote {path}")
 
 
-def _dask_export(inputs, output: Path, *, workers, scheduler, online, no_merge, policy, flags) -> None:
+def _dask_export(inputs, output: Path, *, workers, scheduler, online, no_merge, policy, gazetteers, flags) -> None:
     """`--engine dask`: the partitioned GeoParquet dataset OUT.parquet/ and the unresolved list beside it."""
     from incidents.verify import StatusPolicy
 
@@ -103,10 +111,10 @@ def _dask_export(inputs, output: Path, *, workers, scheduler, online, no_merge, 
         if given:
             raise InputError(f"{flag} is not available with --engine dask (the dataset holds the incidents)",
                              field=flag)
-    check_outputs([*inputs, policy], [Output(unresolved_path(output), "-o/--output", "the unresolved list")])
+    check_outputs([*inputs, policy, *gazetteers], [Output(unresolved_path(output), "-o/--output", "the unresolved list")])
     status_policy = StatusPolicy.from_file(policy) if policy else None
     counts, unresolved, parts = run_dask_export(inputs, output, workers=workers, scheduler=scheduler, online=online,
-                                                policy=status_policy, merge=not no_merge)
+                                                policy=status_policy, merge=not no_merge, gazetteers=gazetteers)
     click.echo(counts.line(), err=True)
     listed = write_unresolved_records(unresolved, output)
     click.echo(f"wrote {output} ({len(parts)} part files)")
