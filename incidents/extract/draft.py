@@ -121,8 +121,9 @@ def place_reason(place: PlaceMention, own: bool) -> str:
 
 
 def _closest(mentions: list[PlaceMention]) -> PlaceMention:
-    """Qualifier-led phrases first, then precision, then the first named."""
-    return min(mentions, key=lambda m: (m.geocode.qualifier is None, m.rank, m.geocode.radius_m, m.start))
+    """Places a gazetteer knows before names drawn over their city, then qualifier-led phrases, then precision,
+    then the first named."""
+    return min(mentions, key=lambda m: (m.pinned, m.geocode.qualifier is None, m.rank, m.geocode.radius_m, m.start))
 
 
 def _best_place(

@@ -82,6 +82,7 @@ class PlaceResolver:
         self._geonames = next((b for b in self.backends if isinstance(b, GeoNamesBackend)), None)
         self._memo: dict[tuple[str, str | None, str | None, PlaceRole], Geocode | PlaceNotFound] = {}
         self._anchors: dict[tuple[str, str], tuple[float, float] | None] = {}
+        self._outer_memo: dict[tuple[str, str | None, str | None], Choice | None] = {}
         self._offline: PlaceResolver | None = None
 
     def _is_offline(self, backend: GeocoderBackend) -> bool:
