@@ -28,24 +28,28 @@ from dataclasses import dataclass
 
 from ..errors import GeocoderServiceError, PlaceNotFound
 from ..models import Geocode, GeoContext, PlaceRole, Precision
+from .backends import PlaceCandidate
 from .geonames import great_circle_km
-from .ranker import Ranked, inside
+from .names import normalise
+from .ranker import LOCAL_KM, Ranked, inside
 from .resolver import Choice, PlaceResolver, default_resolver
 
 __all__ = ["resolve_document", "W_NEAR", "W_CONTAINED", "NEAR_SCALE_KM"]
 
 W_NEAR = 3.0
 NEAR_SCALE_KM = 100.0
-NEAR_TELLING = W_NEAR / 4  # support from a town at most 300 km away: the reason names it
 W_CONTAINED = 1.5
 W_COUNTRY = 1.5
-ALTERNATE_SHARE = 0.5
+AREA_NAME_SHARE = 0.5  # support for a town reading of a name that alone is a state or country ("Kansas")
+LOCAL_CLOSENESS = 1 / (1 + LOCAL_KM / NEAR_SCALE_KM)  # ... unless it lies within LOCAL_KM of a town that stands out
 CONFIDENT_MARGIN = 1.0
 CONFIDENT_RATIO = 10.0
 AMBIGUOUS_PULL = 0.5  # how hard a mention that does not stand out on its own pulls the others
+FUZZY_PULL = 0.25
 ROUNDS = 3
 MAX_CANDIDATES = 40  # per mention, the best of the standalone ranking
 _AREAS = (Precision.region,)  # what "containment" means: a state, county or province named elsewhere
+_BIG = (Precision.region, Precision.country)
 
 
 @dataclass
@@ -90,7 +94,10 @@ def _first_look(resolver: PlaceResolver, text: str, context: GeoContext, role: P
     except GeocoderServiceError as exc:
         return PlaceNotFound(str(exc))
     ranked = choice.ranked[:MAX_CANDIDATES]
-    return _Mention(text, choice, ranked, 1.0 if _stands_out(ranked) else AMBIGUOUS_PULL)
+    pull = 1.0 if _stands_out(ranked) else AMBIGUOUS_PULL
+    if choice.enclosing or ranked[0].signals.get("name", 0.0) < -1:
+        pull = FUZZY_PULL  # a misspelling's reading, or the place around an unknown name, is a weak hint
+    return _Mention(text, choice, ranked, pull)
 
 
 def _stands_out(ranked: list[Ranked]) -> bool:
@@ -109,14 +116,27 @@ def _gap_km(a, b) -> float:  # noqa: ANN001 - two PlaceCandidates
 
 
 def _agree(mentions: list[_Mention]) -> None:
-    """Rounds of re-scoring every mention against the others' current choices, until no choice changes."""
+    """Rounds of re-scoring every mention against the others' current choices, until no choice changes.
+
+    The first round weighs the others' own first readings, so that two ambiguous names cannot drag each other to a
+    pair of obscure namesakes; a mention whose name is the same as this one's ("ARLINGTON", "Arlington") is no
+    evidence for it.
+    """
     for _ in range(ROUNDS):
         changed = False
+        picks = [m.pick for m in mentions]
         for m in mentions:
-            others = [o for o in mentions if o.text != m.text]
+            key = normalise(m.choice.phrase.core)
+            others = [(o, o.ranked[p].candidate) for o, p in zip(mentions, picks, strict=True)
+                      if normalise(o.choice.phrase.core) != key]  # fmt: skip
             best, best_utility, best_why = 0, float("-inf"), None
+            area_name = m.ranked[0].candidate.precision in _BIG
             for i, r in enumerate(m.ranked):
-                bonus, why = _support(r, others)
+                if i and not r.own_name:
+                    continue  # GeoNames lists odd alternate names: the document never picks a place by one
+                bonus, why, nearest = _support(r, others)
+                if area_name and r.candidate.precision not in _BIG and nearest < LOCAL_CLOSENESS:
+                    bonus *= AREA_NAME_SHARE  # "Kansas" stays the state unless the town lies next to the text's towns
                 if r.utility + bonus > best_utility + 1e-9:
                     best, best_utility, best_why = i, r.utility + bonus, why
             if best != m.pick:
@@ -126,40 +146,50 @@ def _agree(mentions: list[_Mention]) -> None:
             break
 
 
-def _support(r: Ranked, others: list[_Mention]) -> tuple[float, str | None]:
+def _support(r: Ranked, others: list[tuple[_Mention, PlaceCandidate]]) -> tuple[float, str | None, float]:
     """What the other mentions' choices add to candidate `r`, and the sentence naming the one that helped most.
 
-    Towns pull by distance; a state or province named holds its places (and a state holding the document's towns is
-    the state meant: "Georgia" next to Atlanta); a country named favours its places. A candidate that has the name
-    only as an alternate name (GeoNames lists many odd ones) gets half the support.
+    Means over the other mentions, each weighed by how much it stands out on its own: closeness to their towns
+    (W_NEAR / (1 + gap / NEAR_SCALE_KM)), the share of them in the candidate's country (W_COUNTRY); and the best
+    containment by a state or province named (or, for a state, holding the document's towns: "Georgia" next to
+    Atlanta). Also returned: the closeness to the nearest town, weighed by its pull (1 for a town of the same place).
     """
     c = r.candidate
-    near = contained = same_country = 0.0
-    near_why = contained_why = country_why = None
-    for o in others:
-        other = o.ranked[o.pick].candidate
+    near_sum = near_weight = country_sum = country_weight = contained = 0.0
+    best_near, near_why, contained_why, country_why = 0.0, None, None, None
+    for o, other in others:
         if other.entry.id == c.entry.id:
             continue
+        country_weight += o.pull
+        if c.country and c.country == other.country:
+            country_sum += o.pull
+            if country_why is None and other.precision is Precision.country:
+                country_why = f"in {o.choice.matched}, named in the text"
         if other.precision is Precision.country:
-            if c.country and c.country == other.country and o.pull * W_COUNTRY > same_country:
-                same_country, country_why = o.pull * W_COUNTRY, f"in {o.choice.matched}, named in the text"
             continue
-        if c.country and c.country == other.country and o.pull * W_COUNTRY > same_country:
-            same_country, country_why = o.pull * W_COUNTRY, f"in the same country as {o.choice.matched}, named in the text"
         if other.precision in _AREAS or c.precision in _AREAS:
+            area = other if other.precision in _AREAS else c
             holds = inside(c, other) if other.precision in _AREAS else inside(other, c)
-            if holds and c.precision is not Precision.country and o.pull * W_CONTAINED > contained:
-                verb = "inside" if other.precision in _AREAS else "holds"
-                contained, contained_why = o.pull * W_CONTAINED, f"{verb} {o.choice.matched} named in the text"
+            # only the divisions of a country hold (a continent or "the Middle East" says little)
+            if holds and area.country is not None and c.precision is not Precision.country:
+                if o.pull * W_CONTAINED > contained:
+                    verb = "inside" if other.precision in _AREAS else "holds"
+                    contained, contained_why = o.pull * W_CONTAINED, f"{verb} {o.choice.matched} named in the text"
             continue
         gap = _gap_km(c, other)
-        pull = o.pull * W_NEAR / (1 + gap / NEAR_SCALE_KM)
-        if pull > near:
-            near, near_why = pull, f"closest to {o.choice.matched} named in the text ({gap:.0f} km)"
-    total = (near + contained + same_country) * (1.0 if r.own_name else ALTERNATE_SHARE)
+        closeness = 1 / (1 + gap / NEAR_SCALE_KM)
+        near_sum += o.pull * closeness
+        near_weight += o.pull
+        if closeness * o.pull > best_near:
+            best_near, near_why = closeness * o.pull, f"closest to {o.choice.matched} named in the text ({gap:.0f} km)"
+    near = W_NEAR * near_sum / near_weight if near_weight else 0.0
+    same_country = W_COUNTRY * country_sum / country_weight if country_weight else 0.0
+    total = near + contained + same_country
     # the most telling sentence: a container named, else a town nearby (within ~300 km), else the country shared
-    why = contained_why if contained else near_why if near >= NEAR_TELLING else country_why or near_why
-    return total, why
+    why = contained_why if contained else near_why if best_near >= 0.25 else country_why or near_why
+    if why is None and same_country:
+        why = "in the country of most places named in the text"
+    return total, why, best_near
 
 
 def _geocode(resolver: PlaceResolver, m: _Mention) -> Geocode | PlaceNotFound:
