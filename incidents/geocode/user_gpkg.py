@@ -146,7 +146,7 @@ def _pack_places(path: Path) -> list[UserPlace]:
                              field="aliases") from None
         places.append(UserPlace.model_construct(
             id=str(data["id"][i]), name=str(data["name"][i]), aliases=aliases, aliases_in_context=(),
-            lat=float(lat), lon=float(lon), radius_m=float(radius[i]), precision=Precision(data["precision"][i]),
+            lat=float(lat), lon=float(lon), size_m=float(radius[i]), approximate=False, source=None, precision=Precision(data["precision"][i]),
             country=data["country"][i] or None, city=data["city"][i] or None, feature=data["feature"][i] or None,
         ))
     return places

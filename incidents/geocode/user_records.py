@@ -188,7 +188,7 @@ def place_from_record(
             aliases_in_context=_names(raw.get("aliases_in_context"), "aliases_in_context"),
             lat=round(lat, 7),
             lon=round(lon, 7),
-            radius_m=round(radius, 1),
+            size_m=round(radius, 1),
             precision=precision,
             country=_country(raw.get("country")),
             city=_text(raw.get("city"), "city"),
