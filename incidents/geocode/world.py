@@ -55,12 +55,14 @@ __all__ = [
 ]
 
 DEMONYM_SCORE = 0.8
+US_CODE_SCORE = 0.9  # a US postal code with no event country: the state, after any country of that code
 COUNTRY_RADIUS_KM = (2.0, 3_000.0)  # an equal-area circle, clamped: Monaco is not a point, Russia not a hemisphere
 STATE_MIN_RADIUS_KM = 5.0
 BIG_CITY = 500_000  # a state named like a city this large ("New York", "Washington") answers only to "... State"
 SPARSE_PLACES = 10  # provinces with fewer GeoNames places are sized from their country's area (see _add_provinces)
 PROVINCE_NAMESAKE = 100_000  # likewise a province named like a city of its country this large, or like its seat
 _KIND_ORDER = {"country": 0, "state": 1, "region": 2}
+_FEATURE = {"country": "country", "state": "admin1", "region": "region"}  # the ranker's name for each kind
 _NOT_LETTERS = re.compile(r"[\W_]+")
 _POSSESSIVE = re.compile(r"['’]s$")  # "Russia's"
 
@@ -89,7 +91,8 @@ class WorldPlace:
         return PlaceCandidate(
             lat=self.lat, lon=self.lon, radius_m=self.radius_m, precision=self.precision, score=score,
             entry=GazetteerRef(id=self.id, name=self.name, source=self.source), country=self.country,
-            feature={"country": "country", "state": "admin1"}.get(self.kind, "region"), population=self.population,
+            feature=_FEATURE[self.kind], population=self.population,
+            admin1=self.id.removeprefix("world:").replace("-", ".", 1) if self.kind == "state" else None,
             match="exact" if score >= 1.0 else "alias",
         )  # fmt: skip
 
@@ -99,7 +102,8 @@ class WorldIndex:
     """The places and the ways to name them.
 
     `names` maps a normalised name to (place, score) pairs; `codes` maps a capitalised 2–3 letter code to places;
-    `us_codes` maps US postal codes to states (used only in a US context, where "GA" means Georgia the state);
+    `us_codes` maps US postal codes to states (in a US context "GA" means Georgia the state; with no event country it
+    is a weaker reading than Gabon);
     `dotted` maps AP abbreviations, normalised, to states ("ky" for "Ky."), used only when written with a dot.
     """
 
@@ -149,8 +153,9 @@ class WorldBackend:
         elif (letters := _short_code(text)) is not None:
             if not letters.isupper():
                 return []
-            if context.country == "US" and letters in idx.us_codes:
-                hits.append((idx.us_codes[letters], 1.0))
+            if context.country in ("US", None) and letters in idx.us_codes:
+                # with no event country, a weaker reading after the country ("Hall County, GA" when Hall is American)
+                hits.append((idx.us_codes[letters], 1.0 if context.country else US_CODE_SCORE))
             hits.extend((i, 1.0) for i in idx.codes.get(letters, ()))
         else:
             hits.extend(idx.names.get(key, ()))
