@@ -155,6 +155,8 @@ def _build(n: int, seed: int, n_sources: int) -> MappedEvent:
             hedges=[],
             override=None,
             span=None,
+            attributes={},
+            event_row=False,
         )
         located = _make(LocatedReport, report=report, source=source, geocode=geo, time=window)
         is_confirmed = confirmed[i]

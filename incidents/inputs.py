@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from .errors import InputError
 from .loader import load_event, read_input_text
@@ -38,10 +39,10 @@ def read_article(path: Path, *, article_date: date | None = None, tz: str | None
         raise exc.located(path=str(path)) from exc
 
 
-def _read_one(path: Path, article_date: date | None, tz: str | None) -> EventFile:
+def _read_one(path: Path, article_date: date | None, tz: str | None, table: dict[str, Any]) -> EventFile:
     if path.suffix.lower() in ARTICLE_SUFFIXES:
         return read_article(path, article_date=article_date, tz=tz)
-    return load_event(path)
+    return load_event(path, **table)
 
 
 def _pinned(when: When, event: EventFile) -> When:
@@ -109,8 +110,12 @@ def combine_events(events: list[tuple[Path, EventFile]]) -> EventFile:
     })
 
 
-def read_inputs(paths: list[Path], *, article_date: date | None = None, tz: str | None = None) -> EventFile:
-    """Incident files (YAML/JSON/CSV/GeoJSON) and articles (.txt/.md/.text) as one event."""
+def read_inputs(paths: list[Path], *, article_date: date | None = None, tz: str | None = None,
+                table: dict[str, Any] | None = None) -> EventFile:
+    """Incident files (YAML/JSON, tables: CSV/GeoJSON/GPKG/Parquet) and articles (.txt/.md/.text) as one event.
+
+    `table`: how to read tables (format, columns, strict; see incidents.formats.table.read_tabular_event).
+    """
     if not paths:
         raise InputError("no input files given")
-    return combine_events([(Path(p), _read_one(Path(p), article_date, tz)) for p in paths])
+    return combine_events([(Path(p), _read_one(Path(p), article_date, tz, table or {})) for p in paths])

@@ -104,7 +104,12 @@ def build_event(
 
         resolver = default_resolver(online)
     located, unresolved = locate_reports(event, resolver, progress=progress)
-    incidents = merge_reports(located, policy or StatusPolicy(), merge=merge)
+    policy = policy or StatusPolicy()
+    # a row of an event dataset (ACLED, UCDP GED) is one event already: never merged with another
+    rows = [r for r in located if r.report.event_row]
+    incidents = merge_reports([r for r in located if not r.report.event_row], policy, merge=merge)
+    if rows:
+        incidents = sorted([*incidents, *merge_reports(rows, policy, merge=False)], key=lambda i: (i.time.start, i.id))
     return MappedEvent(
         title=event.title,
         timezone=event.timezone,

@@ -20,7 +20,7 @@ from incidents.models import Geocode, Incident, LocatedReport, Source, TimeWindo
 from incidents.records import iso_date
 from incidents.taxonomy import event_type_info
 
-from .properties import incident_properties, iso_utc, report_properties
+from .properties import incident_attributes, incident_properties, iso_utc, report_properties
 
 __all__ = ["FastProperties", "property_builders", "presorted"]
 
@@ -87,6 +87,8 @@ class FastProperties:
         win = self._windows.get(id(window)) or self._window(window)
         override, span = report.override, report.span
         return {
+            "attributes": report.attributes,
+            "event_row": report.event_row,
             "event_type": report.event_type,
             "geocode_method": geo.method,
             "hedges": report.hedges,
@@ -161,6 +163,7 @@ class FastProperties:
             summary = located[0].report.summary if located else ""
         properties = {
             "acled_event_type": info[1],
+            "attributes": incident_attributes(incident),
             "acled_sub_event_type": info[2],
             "event_type": term,
             "event_type_label": info[0],

@@ -100,6 +100,14 @@ def _link_list(urls: list[str]) -> list[list]:
     return [[href, 1] if (href := safe_url(url)) is not None else [escape_text(url, max_length=200), 0] for url in urls]
 
 
+def _attribute_rows(attributes: dict[str, Any]) -> list[list[str]]:
+    """[[escaped name, escaped value], ...] of a report's attributes (empty values left out), at most 60."""
+    return [
+        [escape_text(str(k), max_length=100), escape_text(str(v), max_length=300)]
+        for k, v in list(attributes.items())[:60] if v is not None and v != ""
+    ]
+
+
 def _distance(metres: float) -> str:
     return f"{metres / 1000:.1f} km" if metres >= 1000 else f"{metres:.0f} m"
 
@@ -175,15 +183,16 @@ def _columns(
             report_time = (windows.get(id(located.time)) or window_entry(located.time))[1]
             hedges = strings(escape_text(", ".join(report.hedges), max_length=300)) if report.hedges else -1
             url = report.url
-            rows.append(
-                [
-                    source_index[located.source.id],
-                    -1 if report_time == incident_time else report_time,
-                    hedges,
-                    escape_text(report.summary, max_length=_TEXT_LIMIT),
-                    _link_list([url, *report.media] if url else report.media),
-                ]
-            )
+            row = [
+                source_index[located.source.id],
+                -1 if report_time == incident_time else report_time,
+                hedges,
+                escape_text(report.summary, max_length=_TEXT_LIMIT),
+                _link_list([url, *report.media] if url else report.media),
+            ]
+            if report.attributes:  # the input table's own columns, escaped like every other text
+                row.append(_attribute_rows(report.attributes))
+            rows.append(row)
         reports.append(rows)
     columns = (ids, lats, lons, radii, types, t0s, t1s, titles, places, times, reasons, overrides, precisions, reports)
     return dict(zip(_COLUMNS, columns, strict=True))

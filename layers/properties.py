@@ -9,7 +9,7 @@ from incidents.models import Incident, LocatedReport
 from incidents.records import report_record
 from incidents.taxonomy import event_type_info
 
-__all__ = ["PROPERTY_NAMES", "incident_properties", "report_properties", "iso_utc"]
+__all__ = ["PROPERTY_NAMES", "incident_properties", "report_properties", "iso_utc", "incident_attributes"]
 
 # The DESIGN.md contract first, then what analysts also need in a GIS table.
 PROPERTY_NAMES: tuple[str, ...] = (
@@ -41,6 +41,7 @@ PROPERTY_NAMES: tuple[str, ...] = (
     "qualifier",
     "place_role",
     "summary",
+    "attributes",
     "reports",
 )
 
@@ -49,6 +50,20 @@ def iso_utc(moment: datetime) -> str:
     """An aware datetime as ISO 8601 in UTC with a Z suffix, to the second."""
     # isoformat, not strftime("%Y"), which writes the year 999 as "999" rather than "0999"
     return moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
+
+
+def incident_attributes(incident: Incident) -> dict[str, Any]:
+    """The input table's own columns of the incident's reports: one value each, or the distinct values joined."""
+    located = incident.reports
+    if len(located) == 1:
+        return located[0].report.attributes
+    values: dict[str, list[Any]] = {}
+    for r in located:
+        for key, value in r.report.attributes.items():
+            seen = values.setdefault(key, [])
+            if value not in seen:
+                seen.append(value)
+    return {k: v[0] if len(v) == 1 else " | ".join(str(x) for x in v) for k, v in sorted(values.items())}
 
 
 def report_properties(located: LocatedReport, incident_id: str | None = None) -> dict[str, Any]:
@@ -105,5 +120,6 @@ def incident_properties(incident: Incident) -> dict[str, Any]:
         "qualifier": geo.qualifier,
         "place_role": geo.role.value,
         "summary": " ".join(r.report.summary for r in incident.reports[:1]),
+        "attributes": incident_attributes(incident),
         "reports": [report_properties(r) for r in incident.reports],
     }

@@ -55,7 +55,8 @@ def export_outputs(output: Path, kind: str, *, polygons: bool, reports: bool) ->
 @click.option("--polygons", is_flag=True, help="GeoJSON: also write uncertainty circles to OUT.uncertainty.geojson.")
 @click.option("--reports", is_flag=True, help="Also write every raw report with the incident id it belongs to.")
 @input_options
-def command(inputs, output, polygons, reports, article_date, tz, online, no_merge, policy) -> None:
+def command(inputs, output, polygons, reports, article_date, tz, online, no_merge, policy, table_format, columns,
+            strict) -> None:
     """Export incidents for GIS tools (QGIS, Google Earth, spreadsheets).
 
     \b
@@ -68,7 +69,8 @@ def command(inputs, output, polygons, reports, article_date, tz, online, no_merg
     for flag, given in (("reports", reports), ("polygons", polygons)):
         if given and (kind, flag) in _IGNORED:
             click.echo(f"incident-map: warning: {_IGNORED[kind, flag]}", err=True)
-    mapped = map_inputs(inputs, article_date=article_date, tz=tz, online=online, no_merge=no_merge, policy=policy)
+    mapped = map_inputs(inputs, article_date=article_date, tz=tz, online=online, no_merge=no_merge, policy=policy,
+                        table_format=table_format, columns=columns, strict=strict)
     written = export(mapped, output, fmt=kind, polygons=polygons, reports=reports)
     written.append(write_unresolved(mapped, output))
     for path in written:

@@ -52,6 +52,9 @@ def command(
     online,
     no_merge,
     policy,
+    table_format,
+    columns,
+    strict,
 ) -> None:
     """Render incident files or articles as a layered HTML map.
 
@@ -66,7 +69,8 @@ def command(
     outputs = [Output(output, "-o/--output"), Output(unresolved_path(output), "-o/--output", "the unresolved list")]
     outputs += [Output(path, option) for path, option in ((geojson, "--geojson"), (png, "--png")) if path]
     check_outputs([*inputs, policy], outputs)
-    mapped = map_inputs(inputs, article_date=article_date, tz=tz, online=online, no_merge=no_merge, policy=policy)
+    mapped = map_inputs(inputs, article_date=article_date, tz=tz, online=online, no_merge=no_merge, policy=policy,
+                        table_format=table_format, columns=columns, strict=strict)
     incident_map = compose_map(mapped, title=title, options=MapOptions(cluster=cluster, heat=heat))
     written = [incident_map.save(output, self_contained=self_contained, embed=embed, asset_base=asset_base)]
     if geojson:

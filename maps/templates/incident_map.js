@@ -127,7 +127,10 @@
       html += "<li><b>" + src.label + "</b>" + (src.name ? " <span class=\"im-muted\">" + src.name + "</span>" : "") +
         " · " + S[r[1] < 0 ? c.time[i] : r[1]] +
         (r[2] >= 0 ? ' <span class="im-hedge">hedged: ' + S[r[2]] + "</span>" : "") +
-        "<br>" + r[3] + (r[4].length ? '<br><span class="im-links">' + links(r[4]) + "</span>" : "") + "</li>";
+        "<br>" + r[3] + (r[4].length ? '<br><span class="im-links">' + links(r[4]) + "</span>" : "") +
+        (r[5] && r[5].length ? '<br><span class="im-attrs">' + r[5].map(function (kv) {
+          return '<span class="im-muted">' + kv[0] + ":</span> " + kv[1];
+        }).join(" · ") + "</span>" : "") + "</li>";
     });
     return html + "</ol></div>";
   };
