@@ -132,6 +132,8 @@ def _build(n: int, seed: int, n_sources: int) -> MappedEvent:
             role=PlaceRole.location,
             matched_text=place,
             score=1.0,
+            reason=None,
+            unmatched=None,
         )
         term = terms[types[i]]
         pick = source_pick[i]
@@ -155,6 +157,7 @@ def _build(n: int, seed: int, n_sources: int) -> MappedEvent:
             hedges=[],
             override=None,
             span=None,
+            place_reason=None,
             attributes={},
             event_row=False,
         )

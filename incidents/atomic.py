@@ -1,4 +1,16 @@
-"""Atomic output: write to a temporary file beside the target, then rename over it."""
+"""Atomic output: write to a temporary file beside the target, then rename over it; several outputs as one set.
+
+One file: `write_atomic`/`atomic_path` write a hidden temporary file beside the target (`.map.html.XXXXXXXX.html.tmp`),
+fsync it and rename it over the target, so a reader sees the old file or the whole new one, never a part.
+
+A set of files (`output_set`, see incidents.output_set): inside the block every atomic write stops before its
+rename; at the end of the block, when every output was written whole, the renames are done together. Before them
+a small journal (`.incident-map-commit.XXXXXXXX.json`, beside the outputs) names every (temporary, target) pair; it
+is removed after the last rename. A run killed between the journal and the last rename leaves the journal, and the
+next run writing into that folder finishes the renames first (roll forward: every temporary it names is complete).
+Any failure before the renames (a full disk, a refused input, an exception) removes every temporary of the set and
+leaves every old output as it was: all new or all old.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +20,18 @@ import os
 import tempfile
 import time
 from collections.abc import Iterator
+from contextvars import ContextVar
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import OutputError
 
-__all__ = ["write_atomic", "atomic_path"]
+if TYPE_CHECKING:
+    from .output_set import OutputSet
+
+__all__ = ["write_atomic", "atomic_path", "fsync_directory"]
+
+ACTIVE_SET: ContextVar[OutputSet | None] = ContextVar("incident_map_output_set", default=None)
 
 
 @contextlib.contextmanager
@@ -34,7 +53,11 @@ def atomic_path(target: str | os.PathLike[str], *, suffix: str | None = None) ->
         if tmp.exists():
             os.chmod(tmp, _mode_for(target))
             _fsync(tmp)
-            os.replace(tmp, target)
+            pending = ACTIVE_SET.get()
+            if pending is not None:
+                pending.add(tmp, target)  # renamed with the rest of the set at its end
+            else:
+                os.replace(tmp, target)
             # mkstemp names are prefix + 8 random characters + suffix
             _remove_stale(directory, f".{glob.escape(target.name)}.{'?' * 8}{glob.escape(tail)}")
     except BaseException:
@@ -60,6 +83,16 @@ def _fsync(path: Path) -> None:
     """Data on disk before the rename, whoever wrote the file (GDAL, matplotlib, our writers)."""
     with open(path, "rb") as fh:
         os.fsync(fh.fileno())
+
+
+def fsync_directory(directory: Path) -> None:
+    """Make renames and removals in `directory` durable (a no-op where directories cannot be opened)."""
+    with contextlib.suppress(OSError):
+        fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def _remove_stale(directory: Path, pattern: str) -> None:

@@ -17,6 +17,7 @@ from typing import Any
 from .errors import InputError
 from .loader import load_event, read_input_text
 from .models import EventFile, GeoContext, Report, When
+from .reading import check_regular
 from .timewindow import resolve_when
 
 __all__ = ["read_inputs", "combine_events", "read_article", "ARTICLE_SUFFIXES"]
@@ -24,7 +25,9 @@ __all__ = ["read_inputs", "combine_events", "read_article", "ARTICLE_SUFFIXES"]
 ARTICLE_SUFFIXES = (".txt", ".md", ".text")
 
 
-def read_article(path: Path, *, article_date: date | None = None, tz: str | None = None) -> EventFile:
+def read_article(
+    path: Path, *, article_date: date | None = None, tz: str | None = None, resolver: Any = None
+) -> EventFile:
     """A draft event from an article text, through incidents.extract."""
     try:
         from .extract import draft_event
@@ -34,15 +37,18 @@ def read_article(path: Path, *, article_date: date | None = None, tz: str | None
         raise InputError("article input is not available in this installation", path=str(path)) from exc
     text = read_input_text(path)
     try:
-        return draft_event(text, source_path=str(path), article_date=article_date, tz=tz)
+        given = {"resolver": resolver} if resolver is not None else {}
+        return draft_event(text, source_path=str(path), article_date=article_date, tz=tz, **given)
     except InputError as exc:
         raise exc.located(path=str(path)) from exc
 
 
-def _read_one(path: Path, article_date: date | None, tz: str | None, table: dict[str, Any]) -> EventFile:
+def _read_one(path: Path, article_date: date | None, tz: str | None, resolver: Any = None,
+              table: dict[str, Any] | None = None) -> EventFile:
+    check_regular(path)  # a device, FIFO or socket is named as such whatever its suffix
     if path.suffix.lower() in ARTICLE_SUFFIXES:
-        return read_article(path, article_date=article_date, tz=tz)
-    return load_event(path, **table)
+        return read_article(path, article_date=article_date, tz=tz, resolver=resolver)
+    return load_event(path, **(table or {}))
 
 
 def _pinned(when: When, event: EventFile) -> When:
@@ -110,12 +116,15 @@ def combine_events(events: list[tuple[Path, EventFile]]) -> EventFile:
     })
 
 
-def read_inputs(paths: list[Path], *, article_date: date | None = None, tz: str | None = None,
-                table: dict[str, Any] | None = None) -> EventFile:
-    """Incident files (YAML/JSON, tables: CSV/GeoJSON/GPKG/Parquet) and articles (.txt/.md/.text) as one event.
+def read_inputs(
+    paths: list[Path], *, article_date: date | None = None, tz: str | None = None, resolver: Any = None,
+    table: dict[str, Any] | None = None,
+) -> EventFile:
+    """Incident files (YAML/JSON, tables: CSV/GeoJSON/GPKG/Parquet) and articles (.txt/.md/.text) as one event;
+    articles are drafted with `resolver` (a PlaceResolver; the default one when None).
 
     `table`: how to read tables (format, columns, strict; see incidents.formats.table.read_tabular_event).
     """
     if not paths:
         raise InputError("no input files given")
-    return combine_events([(Path(p), _read_one(Path(p), article_date, tz, table or {})) for p in paths])
+    return combine_events([(Path(p), _read_one(Path(p), article_date, tz, resolver, table)) for p in paths])

@@ -7,7 +7,7 @@ Files are only read, never modified. YAML is read with a safe loader that also r
 `reports:` would otherwise silently replace the first), keeps invalid dates as text so validation can name them,
 turns unreadable tagged values (`!!int x`, a 5,000-digit number) into one-line errors, and refuses alias bombs:
 a document whose `*aliases` expand it past max(10 x its size, 1 MiB) characters (or past MAX_INPUT_BYTES).
-Limits: a file may be at most MAX_INPUT_BYTES (200 MiB); dates must fall in the years 1000-2999 (DATE_YEARS).
+Limits: a file must be a regular file of at most MAX_INPUT_BYTES (200 MiB), read by incidents.reading.read_bounded; dates must fall in the years 1000-2999 (DATE_YEARS).
 """
 
 from __future__ import annotations
@@ -22,14 +22,16 @@ import yaml
 from pydantic import ValidationError
 
 from .errors import InputError
+from .gc_pause import gc_paused
 from .models import EventFile
+from .numbers import JSON_NUMBERS, TooManyDigits
+from .reading import MAX_INPUT_BYTES, read_bounded
 
 __all__ = [
     "load_event", "event_from_mapping", "read_input_text", "parse_document", "validation_error", "check_references",
     "MAX_INPUT_BYTES", "DATE_YEARS", "check_dates", "date_in_range", "check_country",
 ]
 
-MAX_INPUT_BYTES = 200 * 1024 * 1024
 DATE_YEARS = (1000, 2999)
 _ALIAS_FACTOR, _ALIAS_FLOOR = 10, 2**20
 _ALIAS = re.compile(r"\*[^\s,\[\]{}]")  # may be an alias; a literal first character keeps the search fast
@@ -91,6 +93,7 @@ for _tag in ("int", "float", "bool", "binary"):
     _StrictSafeLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _guarded(_tag))
 
 
+@gc_paused()  # a large table makes many long-lived objects: the collector would walk them again and again
 def load_event(path: str | Path, **table: Any) -> EventFile:
     """The incident file at `path`, validated and cross-checked.
 
@@ -124,17 +127,11 @@ def _read_tabular(path: Path, options: dict[str, Any]) -> Any:
 
 
 def read_input_text(path: Path) -> str:
-    """The UTF-8 text of an input file, refusing empty, binary, non-UTF-8 and oversized files."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_INPUT_BYTES:
-            raise InputError(
-                f"file is {size / 2**20:.0f} MiB; the limit is {MAX_INPUT_BYTES // 2**20} MiB; split it up",
-                path=str(path),
-            )
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror or exc}", path=str(path)) from exc
+    """The UTF-8 text of an input file, refusing non-regular, empty, binary, non-UTF-8 and oversized files.
+
+    The bytes come from incidents.reading.read_bounded, the one bounded reader every input format uses.
+    """
+    data = read_bounded(path, limit=MAX_INPUT_BYTES)  # looked up here, so a test may lower it
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError("file is UTF-16; save it as UTF-8", path=str(path))
     if b"\x00" in data:
@@ -163,7 +160,7 @@ def parse_document(path: Path, text: str) -> Any:
     """`text` parsed as JSON when `path` ends in .json, else as YAML (safe loader, no duplicate keys)."""
     if path.suffix.lower() == ".json":
         try:
-            return json.loads(text, object_pairs_hook=_unique_pairs)
+            return json.loads(text, object_pairs_hook=_unique_pairs, **JSON_NUMBERS)
         except json.JSONDecodeError as exc:
             where = f"line {exc.lineno} column {exc.colno}"
             raise InputError(f"invalid JSON at {where}: {exc.msg}", path=str(path)) from exc
@@ -278,9 +275,12 @@ def validation_error(exc: ValidationError, data: Any, *, path: str, record: str 
         message = "required field is missing"
     elif parts and parts[0] == "when" and isinstance(bad, str) and "pars" in kind:
         message = f"invalid date {bad[:60]!r} (use YYYY-MM-DD or YYYY-MM-DDTHH:MM with an optional ±HH:MM offset)"
+    elif isinstance(bad, TooManyDigits) and "digits" not in message:
+        message = f"a number with too many digits ({bad}) where {message[0].lower()}{message[1:]}"
     elif isinstance(bad, int) and not isinstance(bad, bool) and abs(bad).bit_length() > 512:
-        message += " (got a number with too many digits)"  # str() of a huge int raises
-    elif isinstance(bad, (str, int, float)) and not isinstance(bad, bool) and repr(str(bad)[:60]) not in message:
+        message += "" if "digits" in message else " (got a number with too many digits)"  # str() raises
+    elif isinstance(bad, (str, int, float)) and not isinstance(bad, (bool, TooManyDigits)) and \
+            repr(str(bad)[:60]) not in message:
         message += f" (got {str(bad)[:60]!r})"
     if len(message) > 300:  # a validator may quote a huge value back
         message = message[:299] + "\u2026"

@@ -18,16 +18,15 @@ intersection of the windows, with the finest member's precision.
 from __future__ import annotations
 
 import hashlib
-import heapq
 import math
 from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 
-import numpy as np
 from shapely import minimum_bounding_circle, minimum_bounding_radius, unary_union
 from shapely.geometry import Point
 
+from .grouping import Unit, group_units
 from .models import Geocode, Incident, LocatedReport, TimeWindow
 from .taxonomy import event_type_info, event_types
 from .timewindow import PRECISION_ORDER
@@ -104,11 +103,16 @@ def _azimuthal(
 
 def fuse_location(reports: Sequence[LocatedReport]) -> Geocode:
     """The smallest circle around the area every report's circle shares (see the module notes)."""
-    geos = [r.geocode for r in reports]
+    distinct: dict[tuple[float, float, float], Geocode] = {}
+    for r in reports:
+        distinct.setdefault(_key(r.geocode), r.geocode)  # each circle once, as the first report gave it
+    geos = list(distinct.values())
     tightest = min(geos, key=_key)
     if len(geos) == 1:
         return tightest
-    inside_all = [g for g in geos if all(_contains(o, g) for o in geos if o is not g)]
+    # a circle inside every other is no wider than the tightest (up to _contains' tolerance): only those are tried
+    narrow = [g for g in geos if g.radius_m <= tightest.radius_m * (1 + 1e-9)]
+    inside_all = [g for g in narrow if all(_contains(o, g) for o in geos if o is not g)]
     if inside_all:
         return min(inside_all, key=_key)
     to_local, to_lonlat = _azimuthal(tightest.lat, tightest.lon)
@@ -158,7 +162,7 @@ def single_incident(reports: Sequence[LocatedReport], policy: StatusPolicy) -> I
     event_type = min(votes, key=lambda t: (-votes[t], order.index(t)))
     place_report = min(ordered, key=lambda r: (*_key(r.geocode), r.report.id))
     place = _title_place(place_report.report.where)
-    return Incident(
+    return Incident.model_construct(  # every part is validated already (reports, fused place and time, status)
         id=incident_id(ordered),
         event_type=event_type,
         title=f"{_short_label(event_type)} — {place}",
@@ -175,46 +179,17 @@ def _micros(moment: datetime) -> int:
 
 
 def _groups(ordered: Sequence[LocatedReport]) -> list[list[int]]:
-    """Indices of `ordered` grouped as the module notes say (vectorised over the reports still in time)."""
-    n = len(ordered)
-    lat = np.radians([r.geocode.lat for r in ordered])
-    lon = np.radians([r.geocode.lon for r in ordered])
-    radius = np.array([r.geocode.radius_m for r in ordered])
-    start = np.array([_micros(r.time.start) for r in ordered], dtype=np.int64)
-    end = np.array([_micros(r.time.end) for r in ordered], dtype=np.int64)
-    family = [_family(r) for r in ordered]
-    group_of = np.full(n, -1, dtype=np.int64)
-    groups: list[list[int]] = []
-    active: dict[str, set[int]] = {}
-    expiry: dict[str, list[tuple[int, int]]] = {}
-    for i in range(n):
-        live, heap = active.setdefault(family[i], set()), expiry.setdefault(family[i], [])
-        while heap and heap[0][0] < start[i]:  # ended before this report starts: can never overlap it again
-            live.discard(heapq.heappop(heap)[1])
-        home = -1
-        if live:
-            cand = np.fromiter(live, dtype=np.int64, count=len(live))
-            h = (
-                np.sin((lat[cand] - lat[i]) / 2) ** 2
-                + np.cos(lat[i]) * np.cos(lat[cand]) * np.sin((lon[cand] - lon[i]) / 2) ** 2
-            )
-            dist = 2 * EARTH_RADIUS_M * np.arcsin(np.minimum(1.0, np.sqrt(h)))
-            instant = (start[cand] == end[cand]) | (start[i] == end[i])
-            overlap = np.where(
-                instant,
-                (start[i] <= end[cand]) & (start[cand] <= end[i]),
-                (start[i] < end[cand]) & (start[cand] < end[i]),
-            )
-            fits = Counter(group_of[cand[(dist < radius[cand] + radius[i]) & overlap]].tolist())
-            home = min((g for g, k in fits.items() if k == len(groups[g])), default=-1)
-        if home < 0:
-            home = len(groups)
-            groups.append([])
-        groups[home].append(i)
-        group_of[i] = home
-        live.add(i)
-        heapq.heappush(heap, (int(end[i]), i))
-    return groups
+    """Indices of `ordered` grouped as the module notes say (incidents.grouping: linear in the reports)."""
+    families: dict[str, str] = {}
+    units = []
+    for r in ordered:
+        term = r.report.event_type
+        family = families.get(term)
+        if family is None:
+            family = families[term] = event_type_info(term).family
+        g = r.geocode
+        units.append(Unit(family, g.lat, g.lon, g.radius_m, _micros(r.time.start), _micros(r.time.end)))
+    return group_units(units)
 
 
 def merge_reports(located: Sequence[LocatedReport], policy: StatusPolicy, *, merge: bool = True) -> list[Incident]:

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from .numbers import InputNumber, WholeNumber
 from .taxonomy import event_types
 from .wording import plural
 
@@ -47,6 +48,10 @@ Identifier = Annotated[str, Field(min_length=1, max_length=128, pattern=r"^[A-Za
 Latitude = Annotated[float, Field(ge=-90.0, le=90.0, allow_inf_nan=False)]
 Longitude = Annotated[float, Field(ge=-180.0, le=180.0, allow_inf_nan=False)]
 Radius = Annotated[float, Field(gt=0.0, le=20_100_000.0, allow_inf_nan=False)]
+# What a user's file gives goes through incidents.numbers first: no booleans, no huge or non-finite numbers.
+InputLatitude = Annotated[InputNumber, Field(ge=-90.0, le=90.0)]
+InputLongitude = Annotated[InputNumber, Field(ge=-180.0, le=180.0)]
+InputRadius = Annotated[InputNumber, Field(gt=0.0, le=20_100_000.0)]
 # A table's own columns that we do not use (an ACLED actor, a QGIS fid, a desk note): kept, shown and exported.
 AttributeValue = str | int | float | bool | None
 MAX_ATTRIBUTES = 200
@@ -88,6 +93,7 @@ class SourceKind(StrEnum):
     official = "official"
     ngo = "ngo"
     aggregator = "aggregator"
+    witness = "witness"  # a witness or resident quoted by an outlet ("one witness told AFP")
     other = "other"
 
 
@@ -194,8 +200,8 @@ class StatusOverride(_Input):
 class Span(_Input):
     """Where in the source article a drafted report came from."""
 
-    start: int = Field(ge=0)
-    end: int = Field(ge=0)
+    start: WholeNumber = Field(ge=0)
+    end: WholeNumber = Field(ge=0)
     text: str
 
     @model_validator(mode="after")
@@ -212,9 +218,9 @@ class Report(_Input):
     event_type: str
     where: str = Field(min_length=1, max_length=2000, description="the place as reported")
     place_role: PlaceRole = PlaceRole.location
-    lat: Latitude | None = None
-    lon: Longitude | None = None
-    radius_m: Radius | None = None
+    lat: InputLatitude | None = None
+    lon: InputLongitude | None = None
+    radius_m: InputRadius | None = None
     precision: Precision | None = None
     when: When
     source: Identifier
@@ -224,6 +230,9 @@ class Report(_Input):
     hedges: list[str] = Field(default_factory=list)
     override: StatusOverride | None = None
     span: Span | None = None
+    place_reason: str | None = Field(
+        default=None, max_length=2000, description="why a drafted report's place was read as it was"
+    )
     attributes: dict[str, AttributeValue] = Field(
         default_factory=dict, description="the input table's own columns we do not use, kept as they were"
     )

@@ -21,7 +21,7 @@ REPORT_COLUMNS: tuple[str, ...] = (
     "when_start", "when_end", "when_precision", "when_text",
     "source", "source_name", "source_handle", "source_kind", "source_url", "source_cites",
     "url", "media", "summary", "hedges", "override_status", "override_reason", "override_by",
-    "span_start", "span_end", "span_text", "event_row", "attributes",
+    "span_start", "span_end", "span_text", "place_reason", "event_row", "attributes",
 )
 # The event a report belongs to, repeated on every row so that one table is a whole incident file.
 EVENT_COLUMNS: tuple[str, ...] = ("event_title", "event_timezone", "context_country", "context_city")
@@ -73,6 +73,7 @@ def report_record(report: Report, source: Source) -> dict[str, Any]:
         "span_start": span.start if span else None,
         "span_end": span.end if span else None,
         "span_text": span.text if span else None,
+        "place_reason": report.place_reason,
         "event_row": report.event_row,
         "attributes": dict(report.attributes),
     }
@@ -128,7 +129,7 @@ def note_mapping(row: dict[str, Any]) -> dict[str, Any]:
 def report_mapping(row: dict[str, Any]) -> dict[str, Any]:
     """The Report fields of a record, nested as an incident file has them (absent cells left out)."""
     out = _given(row, "id", "event_type", "where", "place_role", "lat", "lon", "radius_m", "precision", "url",
-                 "summary")
+                 "summary", "place_reason")
     out["source"] = row.get("source")
     when = {k.removeprefix("when_"): row[k] for k in ("when_start", "when_end", "when_precision", "when_text")
             if row.get(k) not in (None, "")}

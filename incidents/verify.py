@@ -30,6 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import InputError
 from .models import Assessment, LocatedReport, Source, SourceKind, Status
+from .numbers import InputNumber, WholeNumber
 from .wording import plural
 
 __all__ = ["StatusPolicy", "SourceCount"]
@@ -63,7 +64,7 @@ class StatusPolicy(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    min_independent_sources: int = Field(default=2, ge=1, description="counted sources needed to confirm")
+    min_independent_sources: WholeNumber = Field(default=2, ge=1, description="counted sources needed to confirm")
     require_media: bool = Field(default=True, description="confirmed also needs a photo or video link")
     count_hedged: bool = Field(default=False, description="count sources whose every report is hedged")
     official_counts_double: bool = Field(default=False, description="an official source counts as two")
@@ -71,13 +72,13 @@ class StatusPolicy(BaseModel):
         default=True, description="aggregators count as one source, only when no original source is counted"
     )
     aggregators: tuple[str, ...] = Field(default=(), description="extra source ids or handles that only repost")
-    vague_ratio: float = Field(
+    vague_ratio: InputNumber = Field(
         default=5.0,
         ge=0.0,
         description="a source whose circle is this many times wider than the incident's most precise counted "
         "report's, and wider than vague_min_radius_m, is not counted for it (0: off)",
     )
-    vague_min_radius_m: float = Field(
+    vague_min_radius_m: InputNumber = Field(
         default=2_000.0, ge=0.0, description="a source placing the event within this radius is never too vague"
     )
 

@@ -104,6 +104,7 @@ class FastProperties:
             "override_by": override.by if override else None,
             "override_reason": override.reason if override else None,
             "override_status": override.status if override else None,
+            "place_reason": report.place_reason,
             "place_role": report.place_role,
             "precision": report.precision,
             "radius_m": report.radius_m,
@@ -163,8 +164,8 @@ class FastProperties:
             summary = located[0].report.summary if located else ""
         properties = {
             "acled_event_type": info[1],
-            "attributes": incident_attributes(incident),
             "acled_sub_event_type": info[2],
+            "attributes": incident_attributes(incident),
             "event_type": term,
             "event_type_label": info[0],
             "gazetteer_id": entry.id if entry else None,
@@ -192,6 +193,7 @@ class FastProperties:
             "time_start": win[1],
             "timezone": win[4],
             "title": incident.title,
+            "unmatched_landmark": geo.unmatched,
         }
         if not reports:
             del properties["reports"]

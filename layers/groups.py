@@ -18,6 +18,7 @@ from incidents.taxonomy import event_types
 from incidents.timewindow import format_window, resolve_when
 
 from .escape import escape_text, safe_link, safe_url
+from .properties import unmatched_note
 from .styles import styles
 
 __all__ = ["map_payload", "status_groups", "bounds"]
@@ -127,6 +128,7 @@ _COLUMNS = (
     "override",
     "precision",
     "reports",
+    "unmatched",
 )
 
 
@@ -150,7 +152,7 @@ def _columns(
         )
         return entry
 
-    ids, lats, lons, radii, types, t0s, t1s, titles, places, times, reasons, overrides, precisions, reports = (
+    ids, lats, lons, radii, types, t0s, t1s, titles, places, times, reasons, overrides, precisions, reports, unmatched = (
         [] for _ in _COLUMNS
     )
     for inc in incidents:
@@ -177,6 +179,8 @@ def _columns(
         if precision is None:
             precision = precision_ids[key] = strings(escape_text(f"{geo.precision.value}, ±{_distance(geo.radius_m)}"))
         precisions.append(precision)
+        # a landmark no gazetteer had: the popup says which, so that the analyst can add it
+        unmatched.append(strings(escape_text(unmatched_note(geo), max_length=400)) if geo.unmatched else -1)
         rows = []
         for located in inc.reports:
             report = located.report
@@ -194,7 +198,9 @@ def _columns(
                 row.append(_attribute_rows(report.attributes))
             rows.append(row)
         reports.append(rows)
-    columns = (ids, lats, lons, radii, types, t0s, t1s, titles, places, times, reasons, overrides, precisions, reports)
+    columns = (
+        ids, lats, lons, radii, types, t0s, t1s, titles, places, times, reasons, overrides, precisions, reports, unmatched
+    )
     return dict(zip(_COLUMNS, columns, strict=True))
 
 

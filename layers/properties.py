@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from incidents.models import Incident, LocatedReport
+from incidents.models import Geocode, Incident, LocatedReport
 from incidents.records import report_record
 from incidents.taxonomy import event_type_info
 
-__all__ = ["PROPERTY_NAMES", "incident_properties", "report_properties", "iso_utc", "incident_attributes"]
+__all__ = ["PROPERTY_NAMES", "incident_properties", "report_properties", "iso_utc", "unmatched_note",
+           "incident_attributes"]
 
 # The DESIGN.md contract first, then what analysts also need in a GIS table.
 PROPERTY_NAMES: tuple[str, ...] = (
@@ -40,6 +41,7 @@ PROPERTY_NAMES: tuple[str, ...] = (
     "gazetteer_source",
     "qualifier",
     "place_role",
+    "unmatched_landmark",
     "summary",
     "attributes",
     "reports",
@@ -50,6 +52,15 @@ def iso_utc(moment: datetime) -> str:
     """An aware datetime as ISO 8601 in UTC with a Z suffix, to the second."""
     # isoformat, not strftime("%Y"), which writes the year 999 as "999" rather than "0999"
     return moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
+
+
+def unmatched_note(geo: Geocode) -> str:
+    """What a popup says of a landmark no gazetteer had (raw text; escape it for HTML)."""
+    where = f" over {geo.entry.name}" if geo.entry else ""
+    return (
+        f"\u201c{geo.unmatched}\u201d is in no gazetteer: drawn{where} ({geo.precision.value} radius). "
+        "Add it to a gazetteer to place it."
+    )
 
 
 def incident_attributes(incident: Incident) -> dict[str, Any]:
@@ -119,6 +130,7 @@ def incident_properties(incident: Incident) -> dict[str, Any]:
         "gazetteer_source": entry.source if entry else None,
         "qualifier": geo.qualifier,
         "place_role": geo.role.value,
+        "unmatched_landmark": geo.unmatched,
         "summary": " ".join(r.report.summary for r in incident.reports[:1]),
         "attributes": incident_attributes(incident),
         "reports": [report_properties(r) for r in incident.reports],

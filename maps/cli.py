@@ -12,7 +12,7 @@ import click
 
 from incidents.errors import IncidentMapError, InputError
 
-from .commands import demo, export, extract, geocode, render
+from .commands import demo, export, extract, gazetteer, geocode, render
 
 __all__ = ["cli", "main"]
 
@@ -32,7 +32,7 @@ def cli() -> None:
     """
 
 
-for _module in (render, export, extract, geocode, demo):
+for _module in (render, export, extract, geocode, gazetteer, demo):
     cli.add_command(_module.command)
 
 

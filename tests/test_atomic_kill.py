@@ -1,4 +1,5 @@
-"""A render killed (SIGKILL) in the middle of writing its map leaves the previous map byte-identical.
+"""A render killed (SIGKILL) in the middle of writing its map leaves the previous map byte-identical; the outputs of
+one run are a set (all new or all old) after a kill -9 before or between their renames, and on a full disk.
 
 Deterministic: the child process runs the real CLI with `open` inside incidents.atomic wrapped so that the map's
 temporary file gets half its bytes, is flushed, a marker file is written, and the child then waits to be killed.
@@ -8,11 +9,14 @@ No hook in the product code is needed.
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+import pytest
 
 from maps.cli import main
 from tests.support import SEED
@@ -66,8 +70,8 @@ sys.exit(main(sys.argv[3:]))
 """
 
 
-def big_event(path: Path, title: str) -> Path:
-    """N_REPORTS reports with explicit coordinates spread over Venezuela, as JSON (a map of a few MB)."""
+def big_event(path: Path, title: str, n: int = N_REPORTS) -> Path:
+    """`n` (N_REPORTS) reports with explicit coordinates spread over Venezuela, as JSON (a map of a few MB)."""
     doc = {
         "title": title,
         "timezone": "America/Caracas",
@@ -85,7 +89,7 @@ def big_event(path: Path, title: str) -> Path:
                 "source": f"s{i % 50}",
                 "summary": f"Report {i}: " + "gunfire heard in the distance " * 5,
             }
-            for i in range(N_REPORTS)
+            for i in range(n)
         ],
     }
     path.write_text(json.dumps(doc), encoding="utf-8")
@@ -192,3 +196,156 @@ def test_replaced_outputs_keep_their_permissions(tmp_path: Path):
     umask = os.umask(0)
     os.umask(umask)
     assert fresh.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+# ------------------------------------------------------------------ the outputs of one run, as a set
+
+SET_CHILD = r"""
+import os, sys, time
+from pathlib import Path
+
+import incidents.output_set as output_set
+
+marker, stage, out_dir = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
+real_replace = os.replace
+renamed = []
+
+
+def pause():
+    marker.write_text(stage)
+    while True:
+        time.sleep(1)
+
+
+def replace(src, dst, *args, **kwargs):
+    '''Kill point "between renames": after the set's first output is renamed over its target.'''
+    real_replace(src, dst, *args, **kwargs)
+    name = os.path.basename(dst)
+    if os.path.dirname(os.path.abspath(dst)) == out_dir and not name.startswith(".incident-map-commit."):
+        renamed.append(name)
+        if stage == "between renames" and len(renamed) == 1:
+            pause()
+
+
+real_commit = output_set.OutputSet.commit
+
+
+def commit(self):
+    '''Kill point "before renames": every output is written whole to its temporary, nothing renamed yet.'''
+    if stage == "before renames":
+        pause()
+    return real_commit(self)
+
+
+os.replace = replace
+output_set.OutputSet.commit = commit
+
+from maps.cli import main
+
+sys.exit(main(sys.argv[4:]))
+"""
+
+
+def _set_outputs(out_dir: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in out_dir.iterdir() if not p.name.startswith(".")}
+
+
+@pytest.mark.parametrize("stage", ["before renames", "between renames"])
+def test_sigkill_during_a_multi_output_run_leaves_all_old_or_is_finished_by_the_next_run(
+    tmp_path: Path, capsys, stage: str
+):
+    """render -o map.html --geojson map.geojson killed before or between its renames: never a mixed set for good."""
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    argv = ["-o", str(out_dir / "map.html"), "--geojson", str(out_dir / "map.geojson")]
+    first = big_event(tmp_path / "first.json", "First run", 200)
+    assert main(["render", str(first), *argv]) == 0
+    old = _set_outputs(out_dir)
+    assert set(old) == {"map.html", "map.geojson", "map.unresolved.json"}
+
+    second = big_event(tmp_path / "second.json", "Second run", 200)
+    assert main(["render", str(second), *argv]) == 0
+    new = _set_outputs(out_dir)
+    assert main(["render", str(first), *argv]) == 0 and _set_outputs(out_dir) == old
+    capsys.readouterr()
+
+    marker = tmp_path / "paused.txt"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", SET_CHILD, str(marker), stage, str(out_dir), "render", str(second), *argv],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while not (marker.exists() and marker.read_text()):
+            assert proc.poll() is None, proc.stderr.read()[-2000:]
+            assert time.monotonic() < deadline, "the child never reached its kill point"
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    journals = sorted(out_dir.glob(".incident-map-commit.*.json"))
+    if stage == "before renames":
+        assert _set_outputs(out_dir) == old and journals == []  # all old; only hidden temporaries beside them
+    else:
+        mixed = _set_outputs(out_dir)
+        assert mixed != old and mixed != new and len(journals) == 1  # mid-rename: the journal names the set
+
+    # the next run into the folder (here: another output) first finishes what the killed run left
+    assert main(["export", str(first), "-o", str(out_dir / "other.csv")]) == 0
+    err = capsys.readouterr().err
+    after = {k: v for k, v in _set_outputs(out_dir).items() if not k.startswith("other.")}
+    assert after == (old if stage == "before renames" else new)
+    assert ("earlier run was interrupted" in err) == (stage == "between renames")
+    assert not list(out_dir.glob(".incident-map-commit.*"))
+
+
+def _tmpfs(path: Path, size: str) -> None:
+    path.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)], capture_output=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode()[:200]}")
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path):
+    """A 4 MiB tmpfs (root only, as in CI); skipped where mounting is not allowed."""
+    if os.geteuid() != 0:
+        pytest.skip("a full-disk test needs root to mount a small tmpfs")
+    disk = tmp_path / "disk"
+    _tmpfs(disk, "4m")
+    try:
+        yield disk
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], check=False)
+
+
+def _fill(disk: Path, leave: int) -> None:
+    """Fill `disk` until only about `leave` bytes are free."""
+    free = os.statvfs(disk).f_bavail * os.statvfs(disk).f_frsize
+    with open(disk / "filler.bin", "wb") as fh:
+        fh.write(b"\0" * max(0, free - leave))
+
+
+@pytest.mark.parametrize("command", [
+    ["export", "{src}", "-o", "{disk}/e.geojson", "--reports", "--polygons"],
+    ["render", "{src}", "-o", "{disk}/map.html", "--geojson", "{disk}/map.geojson"],
+])
+def test_a_full_disk_leaves_every_old_output_and_no_temporary(small_disk: Path, tmp_path: Path, capsys, command):
+    def run(src: Path) -> int:
+        return main([part.format(src=src, disk=small_disk) for part in command])
+
+    small = big_event(tmp_path / "small.json", "Old run", 20)
+    assert run(small) == 0
+    old = _set_outputs(small_disk)
+    assert len(old) >= 3
+    _fill(small_disk, 200_000)  # room for a few of the small outputs, not for the big run's
+    capsys.readouterr()
+    assert run(big_event(tmp_path / "big.json", "New run", 2_000)) == 1
+    err = capsys.readouterr().err
+    assert "No space left on device" in err and "Traceback" not in err
+    (small_disk / "filler.bin").unlink()
+    assert _set_outputs(small_disk) == old  # all old
+    assert [p.name for p in small_disk.iterdir() if p.name.startswith(".")] == []  # no temporary, no journal

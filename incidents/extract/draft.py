@@ -20,7 +20,9 @@ from ..models import EventFile, Note, PlaceRole, Precision, Report, Source, Sour
 from ..taxonomy import event_type_info
 from .clauses import clause_at, event_clauses
 from .cues import find_event_types, find_hedges, leading_hedges
+from .language import detect_language
 from .places import PlaceMention, find_places, infer_context
+from .quotes import quoted_source
 from .segments import Post, Segment, split_article, strip_prefix
 from .when import find_when
 
@@ -39,25 +41,30 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40] or "x"
 
 
+@cache
+def _language(text: str) -> str:
+    return detect_language(text)
+
+
 def _hedges_in(segment: Segment, start: int, end: int) -> list[str]:
-    return find_hedges(segment.text[start - segment.start : end - segment.start])
+    return find_hedges(segment.text[start - segment.start : end - segment.start], _language(segment.text))
 
 
 def _sentence_hedges(segment: Segment, clause: tuple[int, int]) -> list[str]:
     """A hedge opening the post or sentence, then every hedge of the sentence clause: what a claim that names no
     place of its own carries, as every claim did before event clauses existed."""
-    return list(dict.fromkeys([*leading_hedges(segment.text), *_hedges_in(segment, *clause)]))
+    return list(dict.fromkeys([*leading_hedges(segment.text, _language(segment.text)), *_hedges_in(segment, *clause)]))
 
 
 def _leading_in(segment: Segment, clause: tuple[int, int]) -> list[str]:
-    return leading_hedges(segment.text[clause[0] - segment.start : clause[1] - segment.start])
+    return leading_hedges(segment.text[clause[0] - segment.start : clause[1] - segment.start], _language(segment.text))
 
 
 def _own_claim_hedges(segment: Segment, clause: tuple[int, int], own: tuple[int, int]) -> list[str]:
     """Hedges of the event clause `own` that makes a claim with its own place, plus one that opens the whole sentence
     or post ("Unconfirmed:", "According to circulating reports, ...") or the sentence clause holding the claim;
     "X happened; separately, Y allegedly happened" and "X happened, and Y reportedly happened" hedge Y only."""
-    opening = leading_hedges(segment.text)
+    opening = leading_hedges(segment.text, _language(segment.text))
     if own[0] > clause[0]:  # a later event in its sentence clause: an opening hedge there covers it too
         opening += _leading_in(segment, clause)
     return list(dict.fromkeys([*opening, *_hedges_in(segment, *own)]))
@@ -92,6 +99,30 @@ def _claim_hedges(segment: Segment, claim: _Claim, claims: list[_Claim]) -> list
     trailing = _hedges_in(segment, segment.start + comma, claim.clause[1]) if comma >= 0 else []
     lent = [h for c in same if not c.owns_place and c.place == claim.place for h in _hedges_in(segment, *c.own)]
     return list(dict.fromkeys([*_own_claim_hedges(segment, claim.clause, claim.own), *trailing, *lent]))
+
+
+def _claim_when(segment: Segment, claim: _Claim, day: date) -> When | None:
+    """The time the claim's own clause names, else its sentence clause's ("Gunfire on Monday night near X; on
+    Tuesday morning, protests in Y": each its own)."""
+    for a, b in (claim.own, claim.clause):
+        found = find_when(segment.text[a - segment.start : b - segment.start], day)
+        if found is not None:
+            return found
+    return None
+
+
+def place_reason(place: PlaceMention, own: bool) -> str:
+    """Why a report's place is where it is, in one line: what the text says, how it was read, what it matched."""
+    geocode = place.geocode
+    entry = geocode.entry
+    matched = f"{entry.name} ({entry.source} {entry.id})" if entry else "no gazetteer entry"
+    parts = [
+        f"'{place.text}' {'in the claim itself' if own else 'named elsewhere in the sentence or post'}",
+        place.reason,
+        f"matched {matched}, {geocode.precision.value}, radius {geocode.radius_m:,.0f} m",
+        geocode.reason or "",
+    ]
+    return "; ".join(p for p in parts if p)[:2000]
 
 
 def _closest(mentions: list[PlaceMention]) -> PlaceMention:
@@ -188,12 +219,14 @@ def _draft(
     for segment in segments:
         post = segment if isinstance(segment, Post) else None
         source_id = (_slug(post.handle) if post.handle else "unattributed") if post else ARTICLE_SOURCE
-        hedges = find_hedges(segment.text)
+        code = _language(segment.text)
+        quoted = None if post else quoted_source(segment.text, code)
+        hedges = find_hedges(segment.text, code)
         day = post.posted if post and post.posted else reference
         when = find_when(segment.text, day) or When(start=day)
-        mentions = find_places(segment.text, resolver, context, offset=segment.start)
+        mentions = find_places(segment.text, resolver, context, offset=segment.start, code=code)
         made = 0
-        cues = find_event_types(segment.text)
+        cues = find_event_types(segment.text, code)
         own_clauses = event_clauses(segment, [(segment.start + a, segment.start + b) for _, a, b in cues])
         claims: list[_Claim] = []
         for (term, cue_start, cue_end), own in zip(cues, own_clauses, strict=True):
@@ -201,6 +234,12 @@ def _draft(
             found = _best_place(mentions, own, clause)
             if found is not None:
                 claims.append(_Claim(term, segment.start + cue_start, segment.start + cue_end, own, clause, *found))
+        if claims and quoted is not None:  # a witness or journalist the publisher quotes: a source of its own
+            source_id = quoted.id
+            if source_id not in sources:
+                sources[source_id] = quoted
+                relay = sources.pop(ARTICLE_SOURCE)
+                sources[ARTICLE_SOURCE] = relay.model_copy(update={"cites": sorted({*relay.cites, source_id})})
         for claim in claims:
             term, place = claim.term, claim.place
             claim_hedges = _claim_hedges(segment, claim, claims)
@@ -214,19 +253,25 @@ def _draft(
             summary = (
                 f"{who} reports {label} {place.text}" + (f" ({', '.join(claim_hedges)})" if claim_hedges else "") + "."
             )
+            pinned = place.geocode if place.pinned else None
             reports.append(
                 Report(
                     id=rid,
                     event_type=term,
-                    where=place.text,
+                    where=place.lookup,
                     place_role=place.geocode.role,
-                    when=when,
+                    lat=pinned.lat if pinned else None,
+                    lon=pinned.lon if pinned else None,
+                    radius_m=pinned.radius_m if pinned else None,
+                    precision=pinned.precision if pinned else None,
+                    when=_claim_when(segment, claim, day) or when,
                     source=source_id,
                     url=sources[source_id].url if post else None,
                     media=list(post.media) if post else [],
                     summary=summary,
                     hedges=claim_hedges,
                     span=Span(start=segment.start, end=segment.end, text=segment.text),
+                    place_reason=place_reason(claim.place, claim.owns_place),
                 )
             )
             made += 1

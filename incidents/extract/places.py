@@ -15,15 +15,16 @@ from ..geocode.gazetteer import bundled_gazetteer
 from ..geocode.geonames import OFF_CONTEXT_FACTOR
 from ..geocode.qualifiers import qualifier_table
 from ..models import Geocode, GeoContext, PlaceRole, Precision
+from .language import detect_language, lang
 
 __all__ = ["PlaceMention", "find_places", "infer_context"]
 
 _RANK = {Precision.landmark: 0, Precision.district: 1, Precision.city: 2, Precision.region: 3, Precision.country: 4}
-_WORD = r"[A-ZÁÉÍÓÚÑ][\w'’\-]*"
-# connectors ("de", "la", "of", Arabic "al"/"bin") only inside a name: each must be followed by a capitalised word, so
-# "in Lille late Wednesday" is Lille, not "Lille la"
-_CONNECTOR = r"(?:de|del|la|las|los|el|of|the|y|al|ad|ar|as|an|bin|ibn)"
-_NAME = rf"{_WORD}(?:[ \t]+(?:{_CONNECTOR}[ \t]+)*{_WORD})*"
+# a capital letter of any cased script (Latin, Greek, Cyrillic, ...)
+_UPPER = "".join(chr(c) for c in range(0x41, 0x2000) if chr(c).isupper())
+_WORD = rf"[{_UPPER}][\w'’\-]*"
+# scripts without capitals (Arabic, Persian): up to three words after a place preposition, longest tried first
+_UNCASED = r"[^\W\d_A-Za-z][^\W\d_]*(?:[ \t\u200c]+[^\W\d_A-Za-z][^\W\d_]*){0,2}"
 MAX_PLACE_CHARS = 200
 # A place named without a qualifier must match this well (an exact name in the event's country scores 1.0)
 BARE_MIN_SCORE = 0.9
@@ -39,6 +40,14 @@ class PlaceMention:
     end: int
     text: str
     geocode: Geocode
+    where: str = ""  # the phrase the gazetteers read ("in Бишкек" for "в Бишкеке"); the text itself when empty
+    reason: str = ""  # why the phrase was read so (a language's preposition, a stripped case ending)
+    pinned: bool = False  # the gazetteers cannot read `text`: the draft carries the geocode's coordinates
+
+    @property
+    def lookup(self) -> str:
+        """What the report's `where` says."""
+        return self.where or self.text
 
     @property
     def rank(self) -> int:
@@ -47,44 +56,150 @@ class PlaceMention:
 
 
 @cache
-def _candidate_pattern() -> re.Pattern[str]:
-    phrases = [p for q in qualifier_table().qualifiers.values() for p in q.phrases]
+def _candidate_pattern(code: str = "en") -> re.Pattern[str]:
+    words = lang(code)
+    phrases = [p for q in qualifier_table().qualifiers.values() for p in q.phrases] + list(words.qualifiers)
     qualifier = "|".join(re.escape(p) for p in sorted(set(phrases), key=len, reverse=True))
     aliases = {a.lower() for e in bundled_gazetteer().entries for a in (e.name, *e.aliases, *e.aliases_in_context)}
     alias = "|".join(re.escape(a) for a in sorted(aliases, key=len, reverse=True))
-    core = rf"(?:the[ \t]+)?(?:(?i:{alias})|{_NAME})(?:,[ \t]*{_NAME})?"
+    # connectors ("de", "la", "of", Arabic "al") only inside a name: each must be followed by a capitalised word,
+    # so "in Lille late Wednesday" is Lille, not "Lille la"
+    links = sorted({*lang("en").name_connectors, *words.name_connectors}, key=len, reverse=True)
+    connector = "|".join(re.escape(c) for c in links)
+    name = rf"{_WORD}(?:[ \t]+(?:(?:{connector})[ \t]+)*{_WORD})*"
+    core = rf"(?:the[ \t]+)?(?:(?i:{alias})|{name})(?:,[ \t]*{name})?"
+    if words.place_prefixes or code == "fa":  # uncased script: a name only after a preposition
+        core = rf"(?:{core}|(?<=[ \t]){_UNCASED})"
     return re.compile(rf"(?<![\w])(?:(?P<q>(?i:{qualifier}))[ \t]+)?(?P<core>{core})")
 
 
-def _strip_lead(core: str) -> str:
+def _variants(core: str, code: str) -> list[tuple[str, str]]:
+    """(lookup name, reason) for a name as written: itself, then shorter word runs (uncased scripts), then without
+    a glued prefix or a case ending of the language."""
+    words = lang(code)
+    out = [(core, "")]
+    parts = core.split()
+    if not any(c.isupper() for c in core):
+        out += [(" ".join(parts[:n]), "") for n in range(len(parts) - 1, 0, -1)]
+    for name, _ in list(out):
+        for prefix in words.place_prefixes:
+            if name.startswith(prefix) and len(name) - len(prefix) >= 3:
+                out.append((name[len(prefix) :], f"'{prefix}' glued to the name"))
+        last = name.split()[-1]
+        for suffix in words.place_suffixes:
+            if last.lower().endswith(suffix) and len(last) - len(suffix) >= 3:
+                out.append((name[: len(name) - len(suffix)], f"{code} ending '{suffix}'"))
+    return list(dict.fromkeys(out))
+
+
+def _strip_lead(core: str, stop: frozenset[str] | set[str] = frozenset()) -> str:
     words = core.split()
-    while words and words[0].lower().strip(":,") in _STOP and len(words) > 1:
+    while words and words[0].lower().strip(":,") in (stop or _STOP) and len(words) > 1:
         words = words[1:]
     return " ".join(words)
 
 
-def find_places(text: str, resolver: PlaceResolver, context: GeoContext, *, offset: int = 0) -> list[PlaceMention]:
-    """Resolvable place phrases in `text`, in order; offsets are shifted by `offset` (the text's place in the article)."""
+def _english(qualifier: str | None, code: str) -> str | None:
+    if qualifier is None:
+        return None
+    return lang(code).qualifiers.get(qualifier.lower(), qualifier)
+
+
+def find_places(
+    text: str, resolver: PlaceResolver, context: GeoContext, *, offset: int = 0, code: str = "en"
+) -> list[PlaceMention]:
+    """Resolvable place phrases in `text` (in language `code`), in order; offsets are shifted by `offset` (the text's
+    place in the article)."""
     found: list[PlaceMention] = []
-    for match in _candidate_pattern().finditer(text):
-        core = _strip_lead(match.group("core"))
-        if not core or core.lower() in _STOP:
+    stop = _STOP | lang("en").not_places | lang(code).not_places
+    for match in _candidate_pattern(code).finditer(text):
+        core = _strip_lead(match.group("core"), stop)
+        if not core or core.lower() in stop:
             continue
         qualifier = match.group("q")
-        phrase = f"{qualifier} {core}" if qualifier else core
-        if len(phrase) > MAX_PLACE_CHARS:  # a run of capitalised words, not a place
+        if qualifier is None and not any(c.isupper() for c in core[:1]) and not core.lower().startswith("the "):
+            if not any(core.lower() == a for a in _aliases()):
+                continue  # an uncased word run is a place only after a preposition
+        english = _english(qualifier, code)
+        mention = _resolve(core, qualifier, english, resolver, context, code)
+        if mention is None:
             continue
-        role = PlaceRole.location
+        geocode, used, why = mention
+        core_at = match.start("core") + match.group("core").find(core)
+        start = match.start() if qualifier else core_at
+        # the words of the name as written that were read (a shorter run of an uncased name keeps fewer words)
+        end = core_at + len(" ".join(core.split()[: len(used.split())])) if used != core else match.end()
+        said = text[start:end]
+        where = f"{english} {used}" if english else used
+        reason = "; ".join(r for r in (
+            f"'{qualifier}' read as '{english}'" if english and english.lower() != qualifier.lower() else "", why
+        ) if r)
+        owned = _possessed(text, match.end(), core, english, resolver, context)
+        if owned is not None:  # "toward Beirut's municipality": the whole name, drawn where its owner is
+            end, geocode, reason = owned
+            found.append(PlaceMention(offset + start, offset + end, text[start:end], geocode, "", reason, True))
+            continue
+        found.append(PlaceMention(offset + start, offset + end, said, geocode, where if reason else "", reason))
+    return found
+
+
+_OWNED = re.compile(r"[ \t]+((?:[a-z][\w-]*[ \t]+)?[a-z][\w-]*)")
+_FUNCTION = {"and", "or", "but", "while", "as", "after", "before", "on", "in", "at", "to", "from", "with", "was",
+             "were", "is", "are", "has", "had", "have", "who", "which", "that", "where", "when", "by", "for", "of"}
+
+
+def _possessed(
+    text: str, end: int, core: str, english: str | None, resolver: PlaceResolver, context: GeoContext
+) -> tuple[int, Geocode, str] | None:
+    """(end, geocode, reason) when `core` is a possessive ("Beirut's") followed by what it owns ("municipality")."""
+    if not core.endswith(("'s", "’s")):
+        return None
+    match = _OWNED.match(text, end)
+    if not match:
+        return None
+    nouns = []
+    for word in match.group(1).split():
+        if word.lower() in _FUNCTION:
+            break
+        nouns.append(word)
+    if not nouns:
+        return None
+    owner, owned = core[:-2], " ".join(nouns)
+    try:
+        geocode = resolver.resolve(f"{english + ' ' if english else ''}{owned}, {owner}", context)
+    except (GeocodeError, GeocoderServiceError):
+        return None
+    stop = match.start(1) + len(" ".join(match.group(1).split()[: len(nouns)]))
+    name = geocode.entry.name if geocode.entry else owner
+    return stop, geocode, f"no gazetteer knows '{owned}' of {owner}: drawn over {name} ({geocode.precision.value})"
+
+
+@cache
+def _aliases() -> frozenset[str]:
+    return frozenset(
+        a.lower() for e in bundled_gazetteer().entries for a in (e.name, *e.aliases, *e.aliases_in_context)
+    )
+
+
+def _resolve(
+    core: str, qualifier: str | None, english: str | None, resolver: PlaceResolver, context: GeoContext, code: str
+) -> tuple[Geocode, str, str] | None:
+    """The first reading of a name that resolves well enough: (geocode, name as used, reason)."""
+    loose = None  # a qualifier-led name that matched only loosely, kept if no other reading matches well
+    for name, why in _variants(core, code):
+        phrase = f"{english} {name}" if english else name
+        if len(phrase) > MAX_PLACE_CHARS:  # a run of capitalised words, not a place
+            return None
         try:
-            geocode = resolver.resolve(phrase, context, role=role)
+            geocode = resolver.resolve(phrase, context, role=PlaceRole.location)
         except (GeocodeError, GeocoderServiceError):
             continue
-        if not qualifier and geocode.score < BARE_MIN_SCORE and geocode.score != OFF_CONTEXT_FACTOR:
-            continue  # a capitalised word near some place name ("Tanks" ~ Tence) is not a place without "in"/"near"
-        start = match.start() if qualifier else match.start("core") + match.group("core").find(core)
-        end = match.end()
-        found.append(PlaceMention(offset + start, offset + end, text[start:end], geocode))
-    return found
+        if geocode.score >= BARE_MIN_SCORE or geocode.score == OFF_CONTEXT_FACTOR:
+            return geocode, name, why
+        # a capitalised word near some place name ("Tanks" ~ Tence) is not a place without "in"/"near"
+        if qualifier and not why and name == core and loose is None:
+            loose = (geocode, name, why)
+    return loose
 
 
 def infer_context(texts: list[str], resolver: PlaceResolver) -> GeoContext:
@@ -93,7 +208,7 @@ def infer_context(texts: list[str], resolver: PlaceResolver) -> GeoContext:
     cities: Counter[tuple[str, str]] = Counter()
     blank = GeoContext()
     for text in texts:
-        for mention in find_places(text, resolver, blank):
+        for mention in find_places(text, resolver, blank, code=detect_language(text)):
             entry = mention.geocode.entry
             country = _country_of(mention.geocode, resolver)
             if country is None:

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import InputError
 from ..models import Report, Source
+from ..numbers import TooManyDigits, to_number, to_whole_number
 from ..records import (
     DICT_COLUMNS,
     EVENT_COLUMNS,
@@ -64,8 +65,12 @@ def unneutralise(text: str) -> str:
 
 def attribute_value(value: Any, where: str, column: str, spreadsheet: bool = False) -> Any:
     """A foreign cell as an attribute: text, a finite number, a boolean or None (dates as ISO text)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if value is None:  # (a DataFrame's empty cells arrive as None: incidents.formats.reading)
         return None
+    if isinstance(value, TooManyDigits):
+        raise InputError(f"a number with too many digits ({value})", record=where, field=column)
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value).bit_length() > 64:
+        raise InputError("a number with too many digits", record=where, field=column)
     if isinstance(value, bool | int | str):
         if isinstance(value, str):
             value = unneutralise(value.strip()) if spreadsheet else value.strip()
@@ -99,8 +104,8 @@ def cell(column: str, value: Any, where: str, spreadsheet: bool = False) -> Any:
     """A cell's value: None when empty, numbers and lists parsed, text with formula protection removed."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    if isinstance(value, float) and math.isnan(value) and column not in NUMBER_COLUMNS:
-        return None  # an empty cell of a DataFrame
+    if isinstance(value, TooManyDigits):
+        raise InputError(f"a number with too many digits ({value})", record=where, field=column)
     if column in DICT_COLUMNS:
         return _dict_cell(column, value, where)
     if column in LIST_COLUMNS:
@@ -117,17 +122,13 @@ def cell(column: str, value: Any, where: str, spreadsheet: bool = False) -> Any:
             raise InputError("must be a list of texts", record=where, field=column)
         return [unneutralise(i) if spreadsheet else i for i in items if i.strip()]
     if column in NUMBER_COLUMNS:
-        if isinstance(value, bool):
-            raise InputError(f"not a number: {value!r}", record=where, field=column)
+        if hasattr(value, "item") and not isinstance(value, str | int | float):
+            value = value.item()  # a numpy scalar
+        convert = to_whole_number if column.startswith("span_") else to_number
         try:
-            number = float(value)
-        except (TypeError, ValueError) as exc:
-            raise InputError(f"not a number: {str(value)[:40]!r}", record=where, field=column) from exc
-        if math.isnan(number):
-            return None
-        if not math.isfinite(number):
-            raise InputError(f"not a finite number: {str(value)[:40]!r}", record=where, field=column)
-        return int(number) if column.startswith("span_") and number.is_integer() else number
+            return convert(value)
+        except ValueError as exc:
+            raise InputError(str(exc), record=where, field=column) from exc
     if hasattr(value, "isoformat") and not isinstance(value, str):  # a date or Timestamp from a typed table
         return value.isoformat()
     if hasattr(value, "item"):  # a numpy scalar

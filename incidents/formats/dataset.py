@@ -13,6 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from ..errors import InputError
+from ..numbers import to_number
 from .cells import attribute_value
 
 __all__ = ["Cells", "slug", "named_sources", "place_text", "Adapter"]
@@ -113,10 +114,10 @@ class Cells:
         if text is None:
             return None
         try:
-            number = float(text)
+            number = to_number(text)
         except ValueError as exc:
-            raise InputError(f"not a number: {text[:40]!r}", record=self.where, field=self._name(column)) from exc
-        if not math.isfinite(number) or (low is not None and number < low) or (high is not None and number > high):
+            raise InputError(str(exc), record=self.where, field=self._name(column)) from exc
+        if (low is not None and number < low) or (high is not None and number > high):
             raise InputError(f"out of range ({low:g} to {high:g}): {text[:40]!r}", record=self.where,
                              field=self._name(column))
         return number

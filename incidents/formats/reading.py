@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
+from ..numbers import JSON_NUMBERS
 
 __all__ = ["Table", "read_table", "CSV_SUFFIXES", "GEOJSON_SUFFIXES", "OGR_SUFFIXES", "PARQUET_SUFFIXES",
            "TABLE_SUFFIXES", "input_text", "GDELT_EVENT_COLUMNS"]
@@ -77,7 +78,7 @@ def _csv(path: Path) -> Table:
 
 def _geojson(path: Path) -> Table:
     try:
-        data = json.loads(input_text(path))
+        data = json.loads(input_text(path), **JSON_NUMBERS)
     except json.JSONDecodeError as exc:
         raise InputError(f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from exc
     except RecursionError as exc:

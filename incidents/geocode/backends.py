@@ -30,6 +30,15 @@ class PlaceCandidate(BaseModel):
     )
     population: int = Field(default=0, ge=0)
     admin1: str | None = Field(default=None, description="first-level division (name or GeoNames code) it lies in")
+    match: str | None = Field(
+        default=None,
+        description="how the name matched: exact, alias (a demonym, an abbreviation) or fuzzy (a misspelling); "
+        "None lets the ranker infer it from the score (1 exact, lower alias). Mark misspellings fuzzy: a fuzzy "
+        "match never beats an exact one",
+    )
+    unmatched: str | None = Field(
+        default=None, description="a landmark the text named that no gazetteer had: this candidate is the place around it"
+    )
 
 
 @runtime_checkable

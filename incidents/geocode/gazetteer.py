@@ -34,7 +34,7 @@ class GazetteerEntry(BaseModel):
     city: str | None = None
     approximate: bool = False
 
-    def candidate(self, score: float, source: str) -> PlaceCandidate:
+    def candidate(self, score: float, source: str, match: str = "exact") -> PlaceCandidate:
         """This entry as a geocoding candidate."""
         return PlaceCandidate(
             lat=self.lat,
@@ -44,6 +44,8 @@ class GazetteerEntry(BaseModel):
             entry=GazetteerRef(id=self.id, name=self.name, source=source),
             score=score,
             country=self.country,
+            feature=self.precision.value if self.precision in (Precision.landmark, Precision.district) else None,
+            match=match,
         )
 
 
@@ -65,14 +67,14 @@ class Gazetteer:
         """Entries named `name` (exactly, or fuzzily at a lower score), in-context entries first."""
         key = normalise(name)
         hits = self._usable(self._names.get(key, ()), context)
-        score = 1.0
+        score, match = 1.0, "exact"
         if not hits:
             best = closest_name(key, self._keys)
             if best is not None:
                 hits = self._usable(self._names[best[0]], context)
-                score = best[1]
+                score, match = best[1], "fuzzy"
         ranked = sorted(hits, key=lambda e: (e.country != (context.country or e.country), e.size_m, e.id))
-        return [e.candidate(score, self.name) for e in ranked]
+        return [e.candidate(score, self.name, match) for e in ranked]
 
     @staticmethod
     def _usable(hits: Iterable[tuple[GazetteerEntry, bool]], context: GeoContext) -> list[GazetteerEntry]:

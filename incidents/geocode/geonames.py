@@ -305,6 +305,11 @@ class GeoNamesBackend:
             rows, score = self._fuzzy(key, context)
         return self._rank(rows, score, context, key)
 
+    def exact(self, name: str, context: GeoContext) -> list[PlaceCandidate]:
+        """Places named exactly `name` (no misspellings), ranked as `lookup` ranks them."""
+        key = normalise(name)
+        return self._rank(self.index.rows(key), 1.0, context, key)
+
     def _fuzzy(self, key: str, context: GeoContext) -> tuple[tuple[int, ...], float]:
         best = closest_name(key, self._keys_for(context.country)) if context.country else None
         if best is None:
@@ -350,6 +355,9 @@ class GeoNamesBackend:
                     score=round(score * (OFF_CONTEXT_FACTOR if off_context else 1.0), 3),
                     entry=GazetteerRef(id=f"geonames:{int(idx.ids[row])}", name=idx.names[row], source="geonames"),
                     country=idx.country[row],
+                    feature="country" if row >= idx.n_cities else "city",
+                    population=max(0, int(idx.population[row])),
+                    match="exact" if score == 1.0 else "fuzzy",
                 )
             )
         return out

@@ -1,6 +1,10 @@
 """HTTP for the online geocoders: a geopy adapter on urllib that keeps every status and header, Retry-After parsing,
 and the sorting of a failed request into what to retry and which of our errors to raise.
 
+Redirects are followed only to the same scheme, host and port as the request (a service moving a path is fine; a
+redirect to another host, or from https to http, is refused as an HTTP error naming where it pointed: a geocoder's
+query names the places of an investigation, and must not travel to a host the user did not choose).
+
 The adapter follows geopy's adapter contract (AdapterHTTPError for a non-2xx answer, geopy's GeocoderTimedOut,
 GeocoderUnavailable and GeocoderParseError otherwise); geopy chains the AdapterHTTPError as the cause of the error it
 raises, which is where `classify` reads the status and the Retry-After header (geopy itself keeps Retry-After only
@@ -20,13 +24,22 @@ from dataclasses import dataclass
 from datetime import UTC
 from typing import Any, Literal
 from urllib.error import HTTPError, URLError
-from urllib.parse import urlsplit
-from urllib.request import HTTPSHandler, OpenerDirector, ProxyHandler, Request, build_opener, getproxies
+from urllib.parse import urljoin, urlsplit
+from urllib.request import (
+    HTTPRedirectHandler,
+    HTTPSHandler,
+    OpenerDirector,
+    ProxyHandler,
+    Request,
+    build_opener,
+    getproxies,
+)
 
 from geopy import exc as geopy_exc
 from geopy.adapters import AdapterHTTPError, BaseSyncAdapter
 
-__all__ = ["UrllibAdapter", "Failure", "classify", "retry_after_seconds", "is_loopback", "MAX_BODY_BYTES"]
+__all__ = ["UrllibAdapter", "Failure", "classify", "retry_after_seconds", "is_loopback", "MAX_BODY_BYTES", "origin",
+           "SameOriginRedirects", "CrossOriginRedirect"]
 
 MAX_BODY_BYTES = 8 * 1024 * 1024
 FailureKind = Literal["timeout", "rate_limited", "server", "unavailable", "refused", "bad_response"]
@@ -55,14 +68,47 @@ def _snippet(text: str | bytes, limit: int = 80) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def origin(url: str) -> tuple[str, str, int | None]:
+    """(scheme, host, port) of `url`, the port filled in for http and https, the host lower-cased."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return scheme, (parts.hostname or "").lower(), port if port is not None else _DEFAULT_PORTS.get(scheme)
+
+
+class CrossOriginRedirect(HTTPError):
+    """A redirect to another scheme, host or port, which we do not follow."""
+
+
+class SameOriginRedirects(HTTPRedirectHandler):
+    """urllib's redirect handling, for redirects that keep the request's scheme, host and port only."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
+        target = urljoin(req.full_url, newurl)
+        if origin(target) != origin(req.full_url):
+            scheme, host, port = origin(target)
+            raise CrossOriginRedirect(
+                req.full_url, code, f"redirect to {scheme}://{host}:{port} not followed (only the same scheme, host"
+                " and port as the service)", headers, fp,
+            )
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
 class UrllibAdapter(BaseSyncAdapter):
     """geopy adapter on urllib: loopback URLs bypass proxies, bodies are capped, every failure keeps its headers."""
 
     def __init__(self, *, proxies: Mapping[str, str] | None, ssl_context: Any) -> None:
         super().__init__(proxies=proxies, ssl_context=ssl_context)
         https = HTTPSHandler(context=ssl_context) if ssl_context is not None else HTTPSHandler()
-        self._proxied: OpenerDirector = build_opener(https, ProxyHandler(_proxies(proxies)))
-        self._direct: OpenerDirector = build_opener(https, ProxyHandler({}))
+        redirects = SameOriginRedirects()
+        self._proxied: OpenerDirector = build_opener(https, redirects, ProxyHandler(_proxies(proxies)))
+        self._direct: OpenerDirector = build_opener(https, redirects, ProxyHandler({}))
 
     def get_json(self, url: str, *, timeout: float, headers: Mapping[str, str]) -> Any:
         """The parsed JSON answer; geopy's GeocoderParseError when it is not JSON."""
@@ -81,6 +127,13 @@ class UrllibAdapter(BaseSyncAdapter):
             with opener.open(request, timeout=timeout) as response:
                 body = _read_before(response, deadline, timeout)
                 charset = response.headers.get_content_charset() or "utf-8"
+        except CrossOriginRedirect as error:
+            raise AdapterHTTPError(
+                f"HTTP {error.code} {http.client.responses.get(error.code, '')}".strip(),
+                status_code=error.code,
+                headers={name.lower(): value for name, value in (error.headers or {}).items()},
+                text=str(error.reason),
+            ) from None
         except HTTPError as error:
             raise AdapterHTTPError(
                 f"HTTP {error.code} {http.client.responses.get(error.code, '')}".strip(),

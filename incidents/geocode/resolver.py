@@ -1,20 +1,28 @@
-"""Turn a place as reported into a location with an honest radius: bundled gazetteer, countries / US states / regions
-(incidents.world), GeoNames, then (opt-in) online."""
+"""Turn a place as reported into a location with an honest radius: every offline backend proposes candidates, one
+ranker (incidents.geocode.ranker) chooses among them and says why; online services are asked only when no offline
+backend knows the name."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
 from ..errors import GeocoderServiceError, PlaceNotFound
 from ..models import Geocode, GeoContext, PlaceRole, Precision, Report
+from .airports import AirportsBackend
 from .backends import GeocoderBackend, PlaceCandidate
 from .gazetteer import bundled_gazetteer
-from .geonames import GeoNamesBackend, geonames_index
+from .geonames import GeoNamesBackend
 from .names import normalise
-from .qualifiers import parse_place_phrase, widen_radius
+from .qualifiers import PlacePhrase, parse_place_phrase, widen_radius
+from .ranker import FUZZY_WIDEN, NAMESAKE_SPREAD_KM, Ask, Found, Ranked, ambiguous_namesakes, inside, rank, reason
+from .scope import Scope, event_anchor, scope_of
+from .seats import SeatsBackend
+from .user_gazetteer import user_backends
 from .world import WorldBackend, distance_km, is_uncapitalised_code, world_backend
 
-__all__ = ["PlaceResolver", "default_resolver", "locate", "DEFAULT_RADIUS_M", "MEMO_LIMIT"]
+__all__ = ["PlaceResolver", "Choice", "default_resolver", "locate", "DEFAULT_RADIUS_M", "MEMO_LIMIT"]
 
 # Radius used when a report gives lat/lon with a precision but no radius.
 DEFAULT_RADIUS_M: dict[Precision, float] = {
@@ -24,37 +32,51 @@ DEFAULT_RADIUS_M: dict[Precision, float] = {
     Precision.region: 75_000.0,
     Precision.country: 400_000.0,
 }
-_METHOD = {"bundled": "gazetteer", "world": "gazetteer", "geonames": "geonames"}
-# A city or district of a country's or region's name, in the event's country and this close to the event's city, is
-# meant rather than the country ("Colombia", a Caracas district); farther away the country is ("Lebanon" in New York).
-LOCAL_HOMONYM_KM = 50.0
+ONLINE = ("nominatim", "photon")  # backend names that are web services (or a backend says `online = True`)
+_METHOD = {"geonames": "geonames"}  # Geocode.method of a backend's answer; every other offline one: "gazetteer"
 # An unknown name placed in the known place after its comma ("Dahieh, Beirut") keeps this share of that match's score
 ENCLOSING_FACTOR = 0.8
-_LOCAL = (Precision.landmark, Precision.district, Precision.city)
 MEMO_LIMIT = 200_000  # place texts a resolver remembers before it starts again
+NAMESAKES_LISTED = 5
+
+
+@dataclass
+class Choice:
+    """The ranked candidates for one place text, and how to turn one of them into a Geocode."""
+
+    phrase: PlacePhrase
+    role: PlaceRole
+    ask: Ask
+    ranked: list[Ranked]
+    methods: dict[str, str]  # backend name -> Geocode.method
+    matched: str
+    enclosing: bool = False  # the candidates are the place after the comma (the name itself is unknown)
 
 
 class PlaceResolver:
-    """Tries each backend in order and returns the first match, widened by qualifier and role.
+    """Pools the candidates of every offline backend, ranks them with named signals, widens by qualifier and role.
 
-    With a world backend among them: a country another backend found takes the world's reference point, a lower-case
-    two or three letter word ("us") is never a country, and a world match yields to a same-named local place near the
-    event's city (see `LOCAL_HOMONYM_KM`).
+    Online services (nominatim, photon, or a backend with `online = True`) are asked only when no offline backend
+    has a candidate.
     """
 
     def __init__(self, backends: Sequence[GeocoderBackend] | None = None) -> None:
         self.backends: tuple[GeocoderBackend, ...] = tuple(
-            backends if backends is not None else (bundled_gazetteer(), world_backend(), GeoNamesBackend())
+            backends if backends is not None else _offline_backends()
         )
         self._world = next((b for b in self.backends if isinstance(b, WorldBackend)), None)
+        self._geonames = next((b for b in self.backends if isinstance(b, GeoNamesBackend)), None)
         self._memo: dict[tuple[str, str | None, str | None, PlaceRole], Geocode | PlaceNotFound] = {}
         self._anchors: dict[tuple[str, str], tuple[float, float] | None] = {}
         self._offline: PlaceResolver | None = None
 
+    def _is_offline(self, backend: GeocoderBackend) -> bool:
+        return not (backend.name in ONLINE or bool(getattr(backend, "online", False)))
+
     def offline(self) -> PlaceResolver:
         """This resolver without its online services (itself when it has none): for lookups no service may see."""
         if self._offline is None:
-            local = [b for b in self.backends if b.name in _METHOD]
+            local = [b for b in self.backends if self._is_offline(b)]
             self._offline = self if len(local) == len(self.backends) else PlaceResolver(local)
         return self._offline
 
@@ -68,7 +90,7 @@ class PlaceResolver:
         found = self._memo.get(memo_key)
         if found is None:
             try:
-                found = self._resolve(text, context, role)
+                found = self.decide(self.choices(text, context, role=role))
             except PlaceNotFound as exc:
                 found = PlaceNotFound(*exc.args)  # a fresh one: the caught one's traceback holds frames (and us)
             if len(self._memo) >= MEMO_LIMIT:
@@ -78,67 +100,71 @@ class PlaceResolver:
             raise PlaceNotFound(*found.args)
         return found
 
-    def _resolve(self, text: str, context: GeoContext, role: PlaceRole) -> Geocode:
+    # ------------------------------------------------------------------------------------ candidates
+
+    def choices(
+        self, text: str, context: GeoContext, *, role: PlaceRole = PlaceRole.location,
+        near: tuple[tuple[float, float, str], ...] = (),
+    ) -> Choice:  # fmt: skip
+        """Every candidate for `text`, ranked; PlaceNotFound when no backend has one."""
         phrase = parse_place_phrase(text)
         if not phrase.core:
             raise PlaceNotFound(f"no place name in {text!r}")
         if role is PlaceRole.location and phrase.role_hint is not None:
             role = phrase.role_hint
-        scoped, region = self._scoped_context(phrase.trailing, context, phrase.core)
-        candidate, backend = self._first_match(phrase.core, scoped, text, within=region)
-        if candidate is None and scoped.city and normalise(phrase.core) == normalise(scoped.city):
-            candidate, backend = self._first_match(phrase.core, GeoContext(country=scoped.country), text, within=region)
-        matched = phrase.core
-        if candidate is None and phrase.trailing:
-            # "Dahieh, Beirut" with Dahieh unknown: the report is somewhere in Beirut, at Beirut's size and a lower score
-            outer = phrase.trailing[0]
-            rest, _ = self._scoped_context(phrase.trailing[1:], context, outer)
-            candidate, backend = self._first_match(outer, rest, text)
-            if candidate is not None:
-                candidate = candidate.model_copy(update={"score": round(candidate.score * ENCLOSING_FACTOR, 3)})
-                matched = outer
-        if candidate is None:
-            where = f" in {scoped.country}" if scoped.country else ""
-            names = ", ".join(b.name for b in self.backends)
-            raise PlaceNotFound(f"no match for {phrase.core!r}{where} (searched: {names})")
-        return Geocode(
-            lat=candidate.lat,
-            lon=candidate.lon,
-            radius_m=round(widen_radius(candidate.radius_m, phrase.qualifier, role), 1),
-            precision=candidate.precision,
-            method=_METHOD.get(backend.name, "online"),
-            entry=candidate.entry,
-            qualifier=phrase.qualifier,
-            role=role,
-            matched_text=matched,
-            score=candidate.score,
-        )
+        scope = scope_of(self, phrase.trailing, context, phrase.core)
+        feature = getattr(phrase, "feature", None)
+        ask = self._ask(phrase.core, scope, feature, near)
+        found, methods = self._pool(phrase.core, scope.context, text)
+        if not found and scope.context.city and normalise(phrase.core) == normalise(scope.context.city):
+            ask = self._ask(phrase.core, Scope(GeoContext(country=scope.context.country), scope.within,
+                                               scope.within_name, scope.strict), feature, near)  # fmt: skip
+            found, methods = self._pool(phrase.core, ask.context, text)
+        if found and all(f.candidate.match == "fuzzy" for f in found) and (bare := _without_generic(phrase.core)):
+            # "Ligao City": an exact "Ligao" beats any misspelling of the whole ("Iligan")
+            plain, plain_methods = self._pool(bare, ask.context, text)
+            if any(f.candidate.match != "fuzzy" for f in plain):
+                found, methods = plain, plain_methods
+        if scope.strict and scope.within is not None:
+            found = [f for f in found if _inside(f.candidate, scope.within)]
+        if found:
+            return Choice(phrase, role, ask, rank(found, ask), methods, phrase.core)
+        if scope.enclosing is not None:
+            # "Dahieh, Beirut" with Dahieh unknown: somewhere in Beirut, at Beirut's size and a lower score
+            return Choice(phrase, role, ask, [scope.enclosing], {}, scope.enclosing_name or "", enclosing=True)
+        where = f" in {scope.context.country}" if scope.context.country else ""
+        names = ", ".join(b.name for b in self.backends)
+        raise PlaceNotFound(f"no match for {phrase.core!r}{where} (searched: {names})")
 
-    def _first_match(
-        self, core: str, context: GeoContext, text: str, within: PlaceCandidate | None = None
-    ) -> tuple[PlaceCandidate | None, GeocoderBackend]:
-        """The first backend's best candidate; with `within` (a state named after a comma), one inside it if any."""
+    def _ask(self, core: str, scope: Scope, feature: str | None, near: tuple[tuple[float, float, str], ...]) -> Ask:
+        ctx = scope.context
+        anchor = event_anchor(self, ctx.city, ctx.country) if ctx.city and ctx.country else None
+        return Ask(core=core, context=ctx, anchor=anchor, within=scope.within, within_name=scope.within_name,
+                   feature=feature, near=near)  # fmt: skip
+
+    def _pool(self, core: str, context: GeoContext, text: str) -> tuple[list[Found], dict[str, str]]:
+        """The candidates of every offline backend; those of the online ones only when that finds nothing."""
         failures: list[str] = []
-        for backend in self.backends:
-            try:
-                found = backend.lookup(core, context)
-            except GeocoderServiceError as exc:
-                failures.append(f"{backend.name}: {exc}")
-                continue
-            if found and backend.name == "geonames" and self._world is not None:
-                found = self._world_countries(core, found)
-            if found and within is not None:
-                reach_km = within.radius_m / 1000 * 1.1
-                found = [c for c in found if distance_km(within.lat, within.lon, c.lat, c.lon) <= reach_km] or found
+        found: list[Found] = []
+        methods: dict[str, str] = {}
+        for offline in (True, False):
+            for backend in self.backends:
+                if self._is_offline(backend) is not offline:
+                    continue
+                try:
+                    hits = backend.lookup(core, context)
+                except GeocoderServiceError as exc:
+                    failures.append(f"{backend.name}: {exc}")
+                    continue
+                if backend is self._geonames and self._world is not None:
+                    hits = self._world_countries(core, hits)
+                methods[backend.name] = _METHOD.get(backend.name, "gazetteer" if offline else "online")
+                found.extend(Found(c, backend.name) for c in hits)
             if found:
-                if backend is self._world:
-                    local = self._local_homonym(core, context, found[0]) or self._home_namesake(core, context, found[0])
-                    if local is not None:
-                        return local
-                return found[0], backend
+                return found, methods
         if failures:
             raise GeocoderServiceError(f"could not resolve {text!r}: " + "; ".join(failures))
-        return None, self.backends[-1] if self.backends else None  # type: ignore[return-value]
+        return found, methods
 
     def _world_countries(self, core: str, found: list[PlaceCandidate]) -> list[PlaceCandidate]:
         """GeoNames' countries at the world table's reference point; none for a lower-case code ("us", "usa")."""
@@ -152,102 +178,110 @@ class PlaceResolver:
             out.append(candidate)
         return out
 
-    def _local_homonym(
-        self, core: str, context: GeoContext, found: PlaceCandidate
-    ) -> tuple[PlaceCandidate, GeocoderBackend] | None:
-        """A city or district named exactly `core` near the event's city, when the world match lies elsewhere."""
-        if not (context.city and context.country) or found.country == context.country:
-            return None
-        anchor = self._anchor(context.city, context.country)
-        if anchor is None:
-            return None
-        return next(
-            (
-                (local, backend)
-                for local, backend in self._exact_at_home(core, context)
-                if local.precision in _LOCAL
-                and distance_km(anchor[0], anchor[1], local.lat, local.lon) <= LOCAL_HOMONYM_KM
-            ),
-            None,
+    # ------------------------------------------------------------------------------------ the choice
+
+    def decide(self, choice: Choice, chosen: Ranked | None = None, why: str | None = None) -> Geocode:
+        """The Geocode of `chosen` (the ranker's first by default), with its reason."""
+        if chosen is None:
+            namesakes = ambiguous_namesakes(choice.ranked, choice.ask) if not choice.enclosing else []
+            if namesakes:
+                return self._namesakes(choice, namesakes)
+            chosen = choice.ranked[0]
+        c = chosen.candidate
+        radius = c.radius_m
+        if chosen.signals.get("name", 0.0) < -1:
+            radius = max(radius * FUZZY_WIDEN[0], radius + FUZZY_WIDEN[1])
+        score, unmatched = c.score, c.unmatched
+        if choice.enclosing:
+            score, unmatched = round(score * ENCLOSING_FACTOR, 3), choice.phrase.core
+            why = why or f"{choice.phrase.core!r} is not in any gazetteer: somewhere in {choice.matched}"
+        elif unmatched:
+            why = why or f"no gazetteer has {unmatched!r} here: somewhere in {c.entry.name}"
+        # an unknown landmark is somewhere in the place drawn, which already holds "near" it: only the role widens
+        qualifier = None if unmatched else choice.phrase.qualifier
+        return Geocode(
+            lat=c.lat,
+            lon=c.lon,
+            radius_m=round(widen_radius(radius, qualifier, choice.role), 1),
+            precision=c.precision,
+            method=choice.methods.get(chosen.found.backend, _METHOD.get(chosen.found.backend, "gazetteer")),  # type: ignore[arg-type]
+            entry=c.entry,
+            qualifier=choice.phrase.qualifier,
+            role=choice.role,
+            matched_text=choice.matched,
+            score=score,
+            reason=why or reason(chosen, choice.ranked, choice.ask),
+            unmatched=unmatched,
         )
 
-    def _home_namesake(
-        self, core: str, context: GeoContext, found: PlaceCandidate
-    ) -> tuple[PlaceCandidate, GeocoderBackend] | None:
-        """A place of the event's country named exactly `core`, when the world match is a region of another country
-        ("Sucre" in a Bolivian event is the city, not Venezuela's state; "Tigray" stays Tigray)."""
-        if not context.country or found.precision is not Precision.region or found.country in (None, context.country):
-            return None
-        return next(self._exact_at_home(core, context), None)
-
-    def _exact_at_home(self, core: str, context: GeoContext) -> Iterator[tuple[PlaceCandidate, GeocoderBackend]]:
-        """Exact offline matches of `core` in the event's country (never an online service: the offline tables
-        already know the name)."""
-        for backend in self.backends:
-            if backend.name in ("bundled", "geonames"):
-                for local in backend.lookup(core, context):
-                    if local.score == 1.0 and local.country == context.country:
-                        yield local, backend
-
-    def _anchor(self, city: str, country: str) -> tuple[float, float] | None:
-        """Where the event's city is, from GeoNames (None when it does not know the city in that country)."""
-        if (city, country) not in self._anchors:
-            point = None
-            for backend in self.backends:
-                if backend.name == "geonames":
-                    hit = next(iter(backend.lookup(city, GeoContext(country=country))), None)
-                    if hit is not None and hit.score == 1.0 and hit.country == country:
-                        point = (hit.lat, hit.lon)
-                    break
-            self._anchors[(city, country)] = point
-        return self._anchors[(city, country)]
-
-    def _scoped_context(
-        self, trailing: tuple[str, ...], context: GeoContext, core: str = ""
-    ) -> tuple[GeoContext, PlaceCandidate | None]:
-        """A trailing ", Venezuela" (or ", Texas", ", U.S.") names the country when the event's context does not.
-
-        When the trailing name is ambiguous ("Georgia": a country and a US state), the one where `core` is a known
-        place wins ("Atlanta, Georgia" is in the US). A trailing state is also returned, so that the place is looked
-        for inside it ("Springfield, Illinois" is not Springfield, Missouri).
-        """
-        if not trailing:
-            return context, None
-        index = geonames_index()
-        homes = {index.country[row] for row in index.rows(normalise(core)) if row < index.n_cities} if core else set()
-        for part in reversed(trailing):
-            named = self._world.lookup(part, context) if self._world is not None else []
-            named = [c for c in named if c.score == 1.0 and c.country]
-            if named:
-                chosen = next((c for c in named if c.country in homes), named[0])
-                country = chosen.country
-                region = chosen if chosen.precision is Precision.region else None
-                if context.country in (None, country):
-                    return context.model_copy(update={"country": country}), region
-                return GeoContext(country=country), region
-            key = normalise(part)
-            for row in index.rows(key):
-                if row >= index.n_cities:
-                    country = index.country[row]
-                    if context.country in (None, country):
-                        return context.model_copy(update={"country": country}), None
-                    return GeoContext(country=country), None
-        return context, None
+    def _namesakes(self, choice: Choice, namesakes: list[Ranked]) -> Geocode:
+        """Several towns of the event's country with the name and nothing to choose: one circle holding them all when
+        they are close together, else PlaceNotFound listing them."""
+        points = [r.candidate for r in namesakes]
+        lat = sum(p.lat for p in points) / len(points)
+        lon = sum(p.lon for p in points) / len(points)  # close together (checked below): no antimeridian issue
+        reach_km = max(distance_km(lat, lon, p.lat, p.lon) + p.radius_m / 1000 for p in points)
+        country = choice.ask.context.country
+        if reach_km > NAMESAKE_SPREAD_KM:
+            listed = "; ".join(f"{p.entry.name} ({p.entry.id}, {p.lat:.3f}, {p.lon:.3f})"
+                               for p in points[:NAMESAKES_LISTED])  # fmt: skip
+            more = f" and {len(points) - NAMESAKES_LISTED} more" if len(points) > NAMESAKES_LISTED else ""
+            raise PlaceNotFound(
+                f"{choice.phrase.core!r} is ambiguous in {country}: {len(points)} places of that name and nothing "
+                f"to choose between them: {listed}{more} (name the province after a comma)"
+            )
+        top = namesakes[0]
+        circle = top.candidate.model_copy(update={"lat": lat, "lon": lon, "radius_m": reach_km * 1000,
+                                                  "precision": Precision.region if reach_km > 30 else Precision.city})
+        why = f"{len(points)} places named {choice.phrase.core!r} in {country} within {reach_km:.0f} km: one circle"
+        return self.decide(choice, Ranked(Found(circle, top.found.backend), top.utility,
+                                          top.signals), why)  # fmt: skip
 
 
-_DEFAULT: dict[str | None, PlaceResolver] = {}
+_GENERIC = ("city", "town", "village", "municipality")
 
 
-def default_resolver(online: str | None = None) -> PlaceResolver:
-    """Bundled gazetteer, world (countries, US states, regions), GeoNames, then the named online service if asked for."""
-    if online not in _DEFAULT:
-        backends: list[GeocoderBackend] = [bundled_gazetteer(), world_backend(), GeoNamesBackend()]
+def _without_generic(core: str) -> str | None:
+    """`core` without a trailing generic word ("Ligao City" -> "Ligao"), or None when it has none."""
+    words = core.split()
+    if len(words) > 1 and words[-1].lower() in _GENERIC:
+        return " ".join(words[:-1])
+    return None
+
+
+def _inside(candidate: PlaceCandidate, container: PlaceCandidate) -> bool:
+    return inside(candidate, container) and candidate.entry.id != container.entry.id
+
+
+_DEFAULT: dict[tuple[str | None, tuple[int, ...]], PlaceResolver] = {}
+
+
+def _offline_backends(users: Sequence[GeocoderBackend] | None = None) -> list[GeocoderBackend]:
+    """The offline backends (one line each; their order does not decide, the ranker does): user gazetteers and OSM
+    packs (`users`, else those of $INCIDENT_MAP_GAZETTEER), then the bundled data."""
+    return [
+        *(user_backends() if users is None else users),
+        bundled_gazetteer(),
+        SeatsBackend(),
+        world_backend(),
+        AirportsBackend(),
+        GeoNamesBackend(),
+    ]
+
+
+def default_resolver(online: str | None = None, *, gazetteers: Sequence[str | Path] = ()) -> PlaceResolver:
+    """User gazetteers and OSM packs (`gazetteers`, then $INCIDENT_MAP_GAZETTEER), bundled gazetteer, world
+    (countries, US states, regions), GeoNames, then the named online service if asked for."""
+    users = user_backends(gazetteers)
+    key = (online, tuple(id(u) for u in users))  # the loaded files are cached per version: same files, same resolver
+    if key not in _DEFAULT:
+        backends = _offline_backends(users)
         if online:
             from .online import online_backend
 
             backends.append(online_backend(online))
-        _DEFAULT[online] = PlaceResolver(backends)
-    return _DEFAULT[online]
+        _DEFAULT[key] = PlaceResolver(backends)
+    return _DEFAULT[key]
 
 
 def locate(report: Report, resolver: PlaceResolver, context: GeoContext) -> Geocode:

@@ -89,6 +89,8 @@ class WorldPlace:
         return PlaceCandidate(
             lat=self.lat, lon=self.lon, radius_m=self.radius_m, precision=self.precision, score=score,
             entry=GazetteerRef(id=self.id, name=self.name, source=self.source), country=self.country,
+            feature={"country": "country", "state": "admin1"}.get(self.kind, "region"), population=self.population,
+            match="exact" if score >= 1.0 else "alias",
         )  # fmt: skip
 
 

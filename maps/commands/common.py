@@ -17,9 +17,9 @@ from incidents.pipeline import build_event
 from incidents.verify import StatusPolicy
 from incidents.wording import plural
 
-from .outputs import unresolved_path
+from .outputs import failed_place_lines, unresolved_path
 
-__all__ = ["input_options", "inputs_argument", "map_inputs", "write_unresolved"]
+__all__ = ["gazetteer_option", "input_options", "inputs_argument", "map_inputs", "write_unresolved"]
 
 
 def inputs_argument(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -29,8 +29,22 @@ def inputs_argument(func: Callable[..., Any]) -> Callable[..., Any]:
     )(func)
 
 
+def gazetteer_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """--gazetteer FILE (repeatable): a desk's own places or an OSM pack, looked up before the bundled data."""
+    return click.option(
+        "--gazetteer",
+        "gazetteers",
+        multiple=True,
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        metavar="FILE",
+        help="Your own places (YAML, CSV, GeoJSON, GeoPackage) or an OSM pack from 'gazetteer build'; they win over "
+        "the bundled data. Repeatable; also $INCIDENT_MAP_GAZETTEER.",
+    )(func)
+
+
 def input_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """Options for reading articles and geocoding that render and export share."""
+    func = gazetteer_option(func)
     func = click.option(
         "--date",
         "article_date",
@@ -79,17 +93,21 @@ def map_inputs(
     online: str | None = None,
     no_merge: bool = False,
     policy: Path | None = None,
+    gazetteers: Sequence[Path] = (),
     table_format: str | None = None,
     columns: str | None = None,
     strict: bool = False,
 ) -> MappedEvent:
     """Read the inputs, geocode, verify and merge; print the accounting line to stderr."""
+    from incidents.geocode import default_resolver
+
     if isinstance(article_date, datetime):
         article_date = article_date.date()
+    resolver = default_resolver(online, gazetteers=gazetteers)  # a bad gazetteer file fails before the inputs
     table = {"format": table_format, "columns": columns, "strict": strict}
-    event = read_inputs(list(inputs), article_date=article_date, tz=tz, table=table)
+    event = read_inputs(list(inputs), article_date=article_date, tz=tz, resolver=resolver, table=table)
     status_policy = StatusPolicy.from_file(policy) if policy else None
-    mapped = build_event(event, online=online, merge=not no_merge, policy=status_policy)
+    mapped = build_event(event, resolver=resolver, merge=not no_merge, policy=status_policy)
     click.echo(mapped.counts.line(), err=True)
     return mapped
 
@@ -99,6 +117,8 @@ def write_unresolved(mapped: MappedEvent, output: Path) -> Path:
     target = unresolved_path(output)
     rows = [u.model_dump(mode="json") for u in mapped.unresolved]
     write_atomic(target, orjson.dumps({"unresolved": rows}, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS))
+    for line in failed_place_lines(mapped.unresolved, target):  # each failed place on stderr, bounded
+        click.echo(line, err=True)
     if rows:
         click.echo(f"{plural(len(rows), 'unresolved record')} listed in {target}", err=True)
     return target

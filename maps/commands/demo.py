@@ -10,7 +10,7 @@ import click
 from ..compose import compose_map
 from ..export.geojson import sibling, write_geojson
 from .common import map_inputs, write_unresolved
-from .outputs import Output, check_outputs, ensure_output_dir, unresolved_path
+from .outputs import Output, check_outputs, committed, ensure_output_dir, unresolved_path
 
 
 @click.command("demo")
@@ -32,19 +32,18 @@ def command(output_dir: Path, self_contained: bool) -> None:
     """
     ensure_output_dir(output_dir, "-o/--output-dir")
     html_path, geojson_path, option = output_dir / "map.html", output_dir / "map.geojson", "-o/--output-dir"
-    check_outputs(
-        [],
-        [
-            Output(html_path, option, "the map"),
-            Output(geojson_path, option, "the GeoJSON"),
-            Output(sibling(geojson_path, "uncertainty"), option, "the uncertainty layer"),
-            Output(unresolved_path(html_path), option, "the unresolved list"),
-        ],
-    )  # a folder in the way of map.html is one line and exit 2, before any work
-    with as_file(files("seeds").joinpath("caracas.yaml")) as seed:
-        mapped = map_inputs([Path(seed)])
-    written = [compose_map(mapped).save(html_path, self_contained=self_contained)]
-    written += write_geojson(mapped, geojson_path, polygons=True)
-    written.append(write_unresolved(mapped, html_path))
+    outputs = [
+        Output(html_path, option, "the map"),
+        Output(geojson_path, option, "the GeoJSON"),
+        Output(sibling(geojson_path, "uncertainty"), option, "the uncertainty layer"),
+        Output(unresolved_path(html_path), option, "the unresolved list"),
+    ]
+    check_outputs([], outputs)  # a folder in the way of map.html is one line and exit 2, before any work
+    with committed(outputs):
+        with as_file(files("seeds").joinpath("caracas.yaml")) as seed:
+            mapped = map_inputs([Path(seed)])
+        written = [compose_map(mapped).save(html_path, self_contained=self_contained)]
+        written += write_geojson(mapped, geojson_path, polygons=True)
+        written.append(write_unresolved(mapped, html_path))
     for path in written:
         click.echo(f"wrote {path}")

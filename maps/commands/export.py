@@ -1,4 +1,4 @@
-"""`incident-map export`: incident files or articles -> GeoJSON, GeoPackage, KML or CSV."""
+"""`incident-map export`: incident files or articles -> GeoJSON, GeoPackage, KML, CSV, GeoParquet or FlatGeobuf."""
 
 from __future__ import annotations
 
@@ -11,8 +11,10 @@ from incidents.errors import InputError
 from ..export import FORMATS, export
 from ..export.geojson import sibling
 from .common import input_options, inputs_argument, map_inputs, write_unresolved
-from .outputs import Output, check_outputs, unresolved_path
+from .outputs import UNRESOLVED_SUFFIX, Output, check_outputs, committed, unresolved_path
 
+# `.json` is not an export name of ours: `x.json` beside inputs and `x.unresolved.json` lists are JSON, not GeoJSON
+EXPORT_SUFFIXES = tuple(suffix for suffix in FORMATS if suffix != ".json")
 # What a format cannot do with a flag, said on stderr instead of ignoring the flag silently.
 _IGNORED = {
     ("kml", "reports"): "KML has no reports layer; --reports is ignored (use .geojson, .gpkg or .csv for reports)",
@@ -22,11 +24,14 @@ _IGNORED = {
 
 
 def export_kind(output: Path) -> str:
-    """The export format the suffix of `output` names; InputError for a suffix we do not write."""
-    kind = FORMATS.get(output.suffix.lower())
+    """The export format the suffix of `output` names; InputError for a suffix we do not write (`.json` included:
+    a GeoJSON export is named `.geojson`, and `x.unresolved.json` is an unresolved list's name)."""
+    kind = FORMATS.get(output.suffix.lower()) if output.suffix.lower() in EXPORT_SUFFIXES else None
+    if output.name.lower().endswith(UNRESOLVED_SUFFIX):
+        check_outputs([], [Output(output, "-o/--output")])  # the clearer message: that name is an unresolved list's
     if kind is None:
         raise InputError(
-            f"unknown export format {output.suffix or '(no suffix)'!r}; use .geojson, .gpkg, .kml or .csv",
+            f"unknown export format {output.suffix or '(no suffix)'!r}; use .geojson, .gpkg, .kml, .csv, .parquet or .fgb",
             field="-o/--output",
         )
     return kind
@@ -35,9 +40,9 @@ def export_kind(output: Path) -> str:
 def export_outputs(output: Path, kind: str, *, polygons: bool, reports: bool) -> list[Output]:
     """Every file `export` writes for `output`: the export, its sibling layers and the unresolved list."""
     outputs = [Output(output, "-o/--output")]
-    if kind == "geojson" and polygons:
+    if kind in ("geojson", "parquet", "fgb") and polygons:
         outputs.append(Output(sibling(output, "uncertainty"), "-o/--output", "the uncertainty layer"))
-    if kind in ("geojson", "csv") and reports:
+    if kind in ("geojson", "csv", "parquet", "fgb") and reports:
         outputs.append(Output(sibling(output, "reports"), "-o/--output", "the reports table"))
     outputs.append(Output(unresolved_path(output), "-o/--output", "the unresolved list"))
     return outputs
@@ -50,28 +55,32 @@ def export_outputs(output: Path, kind: str, *, polygons: bool, reports: bool) ->
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     required=True,
-    help="OUT.geojson, OUT.gpkg, OUT.kml or OUT.csv (the suffix picks the format).",
+    help="OUT.geojson, OUT.gpkg, OUT.kml, OUT.csv, OUT.parquet (GeoParquet) or OUT.fgb (FlatGeobuf); the suffix "
+    "picks the format.",
 )
-@click.option("--polygons", is_flag=True, help="GeoJSON: also write uncertainty circles to OUT.uncertainty.geojson.")
+@click.option("--polygons", is_flag=True, help="GeoJSON, GeoParquet, FlatGeobuf: also write uncertainty circles to OUT.uncertainty.<suffix>.")
 @click.option("--reports", is_flag=True, help="Also write every raw report with the incident id it belongs to.")
 @input_options
-def command(inputs, output, polygons, reports, article_date, tz, online, no_merge, policy, table_format, columns,
-            strict) -> None:
+def command(inputs, output, polygons, reports, article_date, tz, online, no_merge, policy, gazetteers, table_format,
+            columns, strict) -> None:
     """Export incidents for GIS tools (QGIS, Google Earth, spreadsheets).
 
     \b
     Example:
       incident-map export seeds/caracas.yaml -o caracas.gpkg
       incident-map export seeds/caracas.yaml -o caracas.geojson --polygons --reports
+      incident-map export acled.csv -o acled.parquet --reports
     """
     kind = export_kind(output)
-    check_outputs([*inputs, policy], export_outputs(output, kind, polygons=polygons, reports=reports))
-    for flag, given in (("reports", reports), ("polygons", polygons)):
-        if given and (kind, flag) in _IGNORED:
-            click.echo(f"incident-map: warning: {_IGNORED[kind, flag]}", err=True)
-    mapped = map_inputs(inputs, article_date=article_date, tz=tz, online=online, no_merge=no_merge, policy=policy,
-                        table_format=table_format, columns=columns, strict=strict)
-    written = export(mapped, output, fmt=kind, polygons=polygons, reports=reports)
-    written.append(write_unresolved(mapped, output))
+    outputs = export_outputs(output, kind, polygons=polygons, reports=reports)
+    check_outputs([*inputs, policy, *gazetteers], outputs)
+    with committed(outputs):  # every file whole first, then all renamed together: all new or all old
+        mapped = map_inputs(inputs, article_date=article_date, tz=tz, online=online, no_merge=no_merge, policy=policy,
+                            gazetteers=gazetteers, table_format=table_format, columns=columns, strict=strict)
+        for flag, given in (("reports", reports), ("polygons", polygons)):  # said once the input was accepted
+            if given and (kind, flag) in _IGNORED:
+                click.echo(f"incident-map: warning: {_IGNORED[kind, flag]}", err=True)
+        written = export(mapped, output, fmt=kind, polygons=polygons, reports=reports)
+        written.append(write_unresolved(mapped, output))
     for path in written:
         click.echo(f"wrote {path}")

@@ -12,6 +12,7 @@ from incidents.extract import draft_event, draft_yaml
 from incidents.loader import read_input_text
 from incidents.wording import plural
 
+from .common import gazetteer_option
 from .outputs import Output, check_outputs
 
 
@@ -32,7 +33,8 @@ from .outputs import Output, check_outputs
     help="The article's dateline; relative phrases resolve against it (default: the latest post date).",
 )
 @click.option("--tz", default=None, help="The events' time zone, e.g. America/Caracas (default: from the country).")
-def command(article: Path, output: Path, article_date, tz: str | None) -> None:
+@gazetteer_option
+def command(article: Path, output: Path, article_date, tz: str | None, gazetteers) -> None:
     """Draft an incident file from ARTICLE text: embedded posts, places, times, sources and hedges.
 
     \b
@@ -40,11 +42,15 @@ def command(article: Path, output: Path, article_date, tz: str | None) -> None:
       incident-map extract article.txt --date 2026-01-06 --tz America/Caracas -o draft.yaml
       incident-map render draft.yaml -o map.html
     """
-    check_outputs([article], [Output(output, "-o/--output")])
+    from incidents.geocode import default_resolver
+
+    check_outputs([article, *gazetteers], [Output(output, "-o/--output", suffixes=(".yaml", ".yml"), bare=True)])
+    resolver = default_resolver(gazetteers=gazetteers)
     text = read_input_text(article)  # the checks `render` makes: size, UTF-8, no NUL bytes, not empty
     try:
         event = draft_event(
-            text, source_path=str(article), article_date=article_date.date() if article_date else None, tz=tz
+            text, source_path=str(article), article_date=article_date.date() if article_date else None, tz=tz,
+            resolver=resolver,
         )
     except InputError as exc:
         raise exc.located(path=str(article)) from exc

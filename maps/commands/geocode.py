@@ -11,6 +11,8 @@ from incidents.geocode import default_resolver
 from incidents.geocode.countries import COUNTRY_HINT, country_code
 from incidents.models import GazetteerRef, GeoContext, PlaceRole
 
+from .common import gazetteer_option
+
 
 def parse_context(text: str | None) -> GeoContext:
     """'Caracas, VE' or 'Lima, Peru' -> city and country; 'VE', 'PER' or 'Peru' alone -> the country only.
@@ -54,7 +56,8 @@ def parse_context(text: str | None) -> GeoContext:
 )
 @click.option("--online", type=click.Choice(["nominatim", "photon"]), default=None, help="Also ask an online geocoder.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
-def command(place: str, context: str | None, role: str, online: str | None, as_json: bool) -> None:
+@gazetteer_option
+def command(place: str, context: str | None, role: str, online: str | None, as_json: bool, gazetteers) -> None:
     """Show where PLACE TEXT resolves, with its radius, precision and matched entry.
 
     \b
@@ -63,7 +66,7 @@ def command(place: str, context: str | None, role: str, online: str | None, as_j
     """
     ctx = parse_context(context)
     try:
-        result = default_resolver(online).resolve(place, ctx, role=PlaceRole(role))
+        result = default_resolver(online, gazetteers=gazetteers).resolve(place, ctx, role=PlaceRole(role))
     except PlaceNotFound as exc:
         raise InputError(str(exc), record=repr(place), field="place") from exc
     if as_json:

@@ -11,7 +11,7 @@ from incidents.errors import InputError
 from ..compose import MapOptions, compose_map
 from ..tiles import tile_source
 from .common import input_options, inputs_argument, map_inputs, write_unresolved
-from .outputs import Output, check_outputs, unresolved_path
+from .outputs import Output, check_outputs, committed, unresolved_path
 
 
 @click.command("render")
@@ -52,6 +52,7 @@ def command(
     online,
     no_merge,
     policy,
+    gazetteers,
     table_format,
     columns,
     strict,
@@ -66,21 +67,26 @@ def command(
     if png_tiles and not png:
         raise InputError("--png-tiles only draws a basemap under --png OUT.png; add --png", field="--png-tiles")
     tiles = tile_source(png_tiles) if png_tiles else None  # checked before the (slow) geocoding
-    outputs = [Output(output, "-o/--output"), Output(unresolved_path(output), "-o/--output", "the unresolved list")]
-    outputs += [Output(path, option) for path, option in ((geojson, "--geojson"), (png, "--png")) if path]
-    check_outputs([*inputs, policy], outputs)
-    mapped = map_inputs(inputs, article_date=article_date, tz=tz, online=online, no_merge=no_merge, policy=policy,
-                        table_format=table_format, columns=columns, strict=strict)
-    incident_map = compose_map(mapped, title=title, options=MapOptions(cluster=cluster, heat=heat))
-    written = [incident_map.save(output, self_contained=self_contained, embed=embed, asset_base=asset_base)]
-    if geojson:
-        from ..export.geojson import write_geojson
+    outputs = [
+        Output(output, "-o/--output", suffixes=(".html", ".htm"), bare=True),
+        Output(unresolved_path(output), "-o/--output", "the unresolved list"),
+    ]
+    outputs += [Output(path, option, suffixes=(suffix,)) for path, option, suffix in
+                ((geojson, "--geojson", ".geojson"), (png, "--png", ".png")) if path]
+    check_outputs([*inputs, policy, *gazetteers], outputs)
+    with committed(outputs):  # every file whole first, then all renamed together: all new or all old
+        mapped = map_inputs(inputs, article_date=article_date, tz=tz, online=online, no_merge=no_merge, policy=policy,
+                            gazetteers=gazetteers, table_format=table_format, columns=columns, strict=strict)
+        incident_map = compose_map(mapped, title=title, options=MapOptions(cluster=cluster, heat=heat))
+        written = [incident_map.save(output, self_contained=self_contained, embed=embed, asset_base=asset_base)]
+        if geojson:
+            from ..export.geojson import write_geojson
 
-        written += write_geojson(mapped, geojson)
-    if png:
-        from ..static_png import write_png
+            written += write_geojson(mapped, geojson)
+        if png:
+            from ..static_png import write_png
 
-        written.append(write_png(mapped, png, title=title, tiles=tiles))
-    written.append(write_unresolved(mapped, output))
+            written.append(write_png(mapped, png, title=title, tiles=tiles))
+        written.append(write_unresolved(mapped, output))
     for path in written:
         click.echo(f"wrote {path}")

@@ -1,4 +1,4 @@
-"""Exports GIS tools read: GeoJSON, GeoPackage, KML and CSV, chosen by the output's suffix."""
+"""Exports GIS tools read: GeoJSON, GeoPackage, KML, CSV, GeoParquet and FlatGeobuf, chosen by the output's suffix."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from incidents.models import MappedEvent
 
 __all__ = ["export", "FORMATS"]
 
-FORMATS = {".geojson": "geojson", ".json": "geojson", ".gpkg": "gpkg", ".kml": "kml", ".csv": "csv"}
+FORMATS = {".geojson": "geojson", ".json": "geojson", ".gpkg": "gpkg", ".kml": "kml", ".csv": "csv",
+           ".parquet": "parquet", ".fgb": "fgb"}
 
 
 def export(mapped: MappedEvent, path: str | Path, *, fmt: str | None = None, polygons: bool = False,
@@ -18,7 +19,7 @@ def export(mapped: MappedEvent, path: str | Path, *, fmt: str | None = None, pol
     path = Path(path)
     kind = fmt or FORMATS.get(path.suffix.lower())
     if kind is None:
-        raise InputError(f"unknown export format {path.suffix or '(no suffix)'!r}; use .geojson, .gpkg, .kml or .csv",
+        raise InputError(f"unknown export format {path.suffix or '(no suffix)'!r}; use .geojson, .gpkg, .kml, .csv, .parquet or .fgb",
                          field="-o/--output")
     if kind == "geojson":
         from .geojson import write_geojson
@@ -28,6 +29,11 @@ def export(mapped: MappedEvent, path: str | Path, *, fmt: str | None = None, pol
         from .gpkg import write_gpkg
 
         return write_gpkg(mapped, path)
+    if kind in ("parquet", "fgb"):
+        from .columnar import write_fgb, write_parquet
+
+        writer = write_parquet if kind == "parquet" else write_fgb
+        return writer(mapped, path, polygons=polygons, reports=reports)
     if kind == "kml":
         from .kml import write_kml
 

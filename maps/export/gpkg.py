@@ -19,7 +19,7 @@ from incidents.models import MappedEvent
 from incidents.records import NUMBER_COLUMNS
 from layers.frame import to_geodataframe
 
-__all__ = ["write_gpkg", "GPKG_LAYERS", "typed"]
+__all__ = ["write_gpkg", "GPKG_LAYERS", "typed", "sqlite_text"]
 
 GPKG_LAYERS = ("incidents", "uncertainty", "reports")
 # GeoPackage stores a "last change" time per layer; a fixed one keeps the same input giving the same file.
@@ -29,6 +29,18 @@ _FIXED_DATE = {"OGR_CURRENT_DATE": "2000-01-01T00:00:00.000Z"}
 DATETIME_COLUMNS = ("time_start", "time_end")
 REAL_COLUMNS = tuple(sorted(c for c in NUMBER_COLUMNS if not c.startswith("span_")))  # lat, lon, radius_m
 INTEGER_COLUMNS = tuple(sorted(c for c in NUMBER_COLUMNS if c.startswith("span_")))  # character offsets
+
+
+def sqlite_text(value: object) -> object:
+    """Text SQLite (and so GeoPackage) can hold: a NUL would cut the value short there, so it becomes U+FFFD."""
+    return value.replace("\x00", "\ufffd") if isinstance(value, str) and "\x00" in value else value
+
+
+def _without_nul(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    for column in frame.columns:
+        if frame[column].dtype == object and column != frame.geometry.name:
+            frame[column] = frame[column].map(sqlite_text)
+    return frame
 
 
 def typed(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -53,14 +65,14 @@ def write_gpkg(mapped: MappedEvent, path: str | Path) -> list[Path]:
         pyogrio.set_gdal_config_options(_FIXED_DATE)
         try:
             for layer in GPKG_LAYERS:
-                frame = typed(to_geodataframe(mapped, layer, flat=True))
+                frame = _without_nul(typed(to_geodataframe(mapped, layer, flat=True)))
                 pyogrio.write_dataframe(
                     frame,
                     tmp,
                     layer=layer,
                     driver="GPKG",
                     append=False,
-                    layer_options={"IDENTIFIER": f"{mapped.title[:80]} ({layer})"},
+                    layer_options={"IDENTIFIER": f"{sqlite_text(mapped.title[:80])} ({layer})"},
                 )
         except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, OSError) as exc:
             raise OutputError(f"{path}: cannot write GeoPackage: {exc}") from exc

@@ -22,7 +22,7 @@ from incidents.models import Incident, MappedEvent, Status
 from incidents.timewindow import format_window
 from layers.escape import escape_text, safe_link
 from layers.geometry import uncertainty_circles
-from layers.properties import incident_properties
+from layers.properties import incident_properties, unmatched_note
 from layers.styles import styles
 
 __all__ = ["write_kml", "xml_text", "plain_name", "status_line"]
@@ -44,6 +44,7 @@ _DATA_FIELDS = (
     "has_media",
     "hedges",
     "report_ids",
+    "unmatched_landmark",
 )
 
 
@@ -101,6 +102,8 @@ def _description(incident: Incident) -> str:
         f"Where: {escape_text(incident.place)} (within {incident.geocode.radius_m:,.0f} m,"
         f" {escape_text(incident.geocode.precision.value)})",
     ]
+    if incident.geocode.unmatched:
+        lines.append(escape_text(unmatched_note(incident.geocode)))
     for located in incident.reports:
         report, source = located.report, located.source
         who = safe_link(source.url, source.handle or source.name) if source.url else escape_text(source.name)

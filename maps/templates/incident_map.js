@@ -119,7 +119,8 @@
       (c.override[i] ? " · analyst override" : "") + "</div>" +
       "<h4>" + type.glyph + " " + c.title[i] + "</h4><dl>" +
       "<dt>When</dt><dd>" + S[c.time[i]] + "</dd>" +
-      "<dt>Where</dt><dd>" + S[c.place[i]] + " <span class=\"im-muted\">(" + S[c.precision[i]] + ")</span></dd>" +
+      "<dt>Where</dt><dd>" + S[c.place[i]] + " <span class=\"im-muted\">(" + S[c.precision[i]] + ")</span>" +
+      (c.unmatched[i] >= 0 ? '<br><span class="im-unmatched">' + S[c.unmatched[i]] + "</span>" : "") + "</dd>" +
       "<dt>Why " + s.label.toLowerCase() + "</dt><dd>" + S[c.reason[i]] + "</dd></dl>" +
       "<h5>" + c.reports[i].length + (c.reports[i].length === 1 ? " report" : " reports") + "</h5><ol>";
     c.reports[i].forEach(function (r) {

@@ -1,0 +1,93 @@
+"""User gazetteers as GeoPackage: a QGIS layer of named points or polygons (polygons and lines stand for the
+smallest circle that holds them; a layer in a projected CRS is taken back to WGS84), or an OpenStreetMap pack
+written by `incident-map gazetteer build/fetch` (a `places` layer with an `osm_id` field)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError
+from .user_gazetteer import UserPlace
+from .user_records import places_from_records
+
+__all__ = ["read_gpkg_places", "PACK_LAYER"]
+
+PACK_LAYER = "places"
+
+
+def _layers(path: Path) -> list[str]:
+    import pyogrio
+
+    try:
+        listed = pyogrio.list_layers(path)
+    except Exception as exc:  # GDAL's errors are its own classes; all mean "not a GeoPackage we can read"
+        raise InputError(f"cannot read GeoPackage: {' '.join(str(exc).split())[:200]}", path=str(path)) from exc
+    return [str(name) for name, geometry_type in listed if geometry_type]
+
+
+def _to_wgs84(geometries: list[Any], crs: str | None) -> list[Any]:
+    if not crs:
+        return geometries
+    from pyproj import CRS, Transformer
+    from shapely import transform
+
+    source = CRS.from_user_input(crs)
+    if source.equals(CRS.from_epsg(4326), ignore_axis_order=True):
+        return geometries
+    to_wgs84 = Transformer.from_crs(source, "EPSG:4326", always_xy=True)
+
+    def project(coords: Any) -> Any:
+        import numpy as np
+
+        x, y = to_wgs84.transform(coords[:, 0], coords[:, 1])
+        return np.column_stack([x, y])
+
+    return [None if g is None else transform(g, project) for g in geometries]
+
+
+def _layer_records(path: Path, layer: str, several: bool):
+    import pyogrio
+    import shapely
+    from shapely.geometry import mapping
+
+    try:
+        meta, _, wkb, columns = pyogrio.raw.read(path, layer=layer, force_2d=True)
+    except Exception as exc:
+        raise InputError(f"cannot read layer {layer!r}: {' '.join(str(exc).split())[:200]}", path=str(path)) from exc
+    fields = [str(f) for f in meta["fields"]]
+    if "name" not in [f.lower() for f in fields]:
+        raise InputError(f"layer {layer!r} has no 'name' field (fields: {', '.join(fields)[:200]})",
+                         path=str(path), field="name")
+    geometries = _to_wgs84(list(shapely.from_wkb(wkb)) if wkb is not None else [None] * len(columns[0]),
+                           meta.get("crs"))
+    for index, geometry in enumerate(geometries):
+        label = f"layer {layer!r} feature {index + 1}" if several else f"feature {index + 1}"
+        raw = {name: _plain(values[index]) for name, values in zip(fields, columns, strict=True)}
+        shape = None if geometry is None or geometry.is_empty else json.loads(json.dumps(mapping(geometry)))
+        yield label, raw, shape
+
+
+def _plain(value: Any) -> Any:
+    """numpy scalars as Python values."""
+    return value.item() if hasattr(value, "item") else value
+
+
+def read_gpkg_places(path: Path) -> tuple[list[UserPlace], bool]:
+    """The places of a GeoPackage gazetteer, and whether it is an OpenStreetMap pack."""
+    layers = _layers(path)
+    if not layers:
+        raise InputError("a GeoPackage gazetteer needs a layer of named points or polygons", path=str(path))
+    import pyogrio
+
+    is_pack = PACK_LAYER in layers and "osm_id" in [
+        str(f) for f in pyogrio.read_info(path, layer=PACK_LAYER)["fields"]
+    ]
+    chosen = [PACK_LAYER] if is_pack else layers
+
+    def records():
+        for layer in chosen:
+            yield from _layer_records(path, layer, len(chosen) > 1)
+
+    return places_from_records(str(path), records(), prefix="osm" if is_pack else path.stem), is_pack
