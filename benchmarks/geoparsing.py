@@ -1,10 +1,12 @@
 """Benchmark place resolution on public geoparsing corpora (GeoVirus, LGL, TR-News, GeoWebNews).
 
-    python -m benchmarks.geoparsing /work/shared/benchmarks/geoparsing/ [--limit N] [--country CC] [--json OUT]
+    python -m benchmarks.geoparsing /work/shared/benchmarks/geoparsing/ [--joint] [--limit N] [--country CC]
+                                    [--json OUT]
 
 Every gold toponym's surface text goes through `PlaceResolver.resolve` with no context (none of these corpora
-states a document-level country; `--country` applies one code to every toponym instead), and the resolved point is
-scored against the gold point (see benchmarks.geoparsing_scores for the conventions: unresolved toponyms are misses
+states a document-level country; `--country` applies one code to every toponym instead), or with `--joint` the
+toponyms of each article go together through `incidents.geocode.document.resolve_document` (only their texts: the
+gold points are read after the choice, to score it), and the resolved point is scored against the gold point (see benchmarks.geoparsing_scores for the conventions: unresolved toponyms are misses
 for accuracy@161 and AUC). Each corpus gets a fresh resolver, so a name repeated within a corpus is served from the
 resolver's memo, as in a real run; resolutions per second include those hits.
 """
@@ -22,7 +24,8 @@ from tqdm import tqdm
 from incidents.atomic import write_atomic
 from incidents.errors import GeocodeError, IncidentMapError, InputError
 from incidents.geocode import PlaceResolver
-from incidents.models import GeoContext
+from incidents.geocode.document import resolve_document
+from incidents.models import Geocode, GeoContext
 
 from .geoparsing_corpora import Corpus, GoldToponym, load_corpora
 from .geoparsing_scores import Outcome, Scores, haversine_km, score
@@ -49,9 +52,35 @@ def resolve_toponyms(
             outcomes.append(Outcome(None, None))
             continue
         spent += time.perf_counter() - start
-        error = haversine_km(toponym.lat, toponym.lon, geocode.lat, geocode.lon)
-        outcomes.append(Outcome(error, geocode.radius_m / 1000.0))
+        outcomes.append(_outcome(toponym, geocode))
     return outcomes, spent
+
+
+def resolve_jointly(
+    toponyms: Sequence[GoldToponym], resolver: PlaceResolver, context: GeoContext, *, label: str = ""
+) -> tuple[list[Outcome], float]:
+    """The toponyms of each article resolved together (texts only), then compared with their gold points."""
+    by_doc: dict[str, list[int]] = {}
+    for i, toponym in enumerate(toponyms):
+        by_doc.setdefault(toponym.doc_id, []).append(i)
+    outcomes: list[Outcome | None] = [None] * len(toponyms)
+    spent = 0.0
+    bar = tqdm(by_doc.values(), desc=label, unit="article", file=sys.stderr, leave=False,
+               disable=True if len(toponyms) < PROGRESS_FROM else None)  # fmt: skip
+    for members in bar:
+        texts = [toponyms[i].text for i in members]
+        start = time.perf_counter()
+        results = resolve_document(texts, context, resolver)
+        spent += time.perf_counter() - start
+        for i, result in zip(members, results, strict=True):
+            outcomes[i] = _outcome(toponyms[i], result if isinstance(result, Geocode) else None)
+    return [o for o in outcomes if o is not None], spent
+
+
+def _outcome(toponym: GoldToponym, geocode: Geocode | None) -> Outcome:
+    if geocode is None:
+        return Outcome(None, None)
+    return Outcome(haversine_km(toponym.lat, toponym.lon, geocode.lat, geocode.lon), geocode.radius_m / 1000.0)
 
 
 def run(
@@ -60,6 +89,7 @@ def run(
     context: GeoContext | None = None,
     limit: int | None = None,
     resolver_factory: Callable[[], PlaceResolver] = PlaceResolver,
+    joint: bool = False,
 ) -> dict[str, Scores]:
     """Scores per corpus (keyed by name, in the order given) and over all of them under 'total'."""
     context = context or GeoContext()
@@ -69,7 +99,8 @@ def run(
     pooled_seconds = 0.0
     for corpus in corpora:
         toponyms = corpus.toponyms[:limit] if limit is not None else corpus.toponyms
-        outcomes, seconds = resolve_toponyms(toponyms, resolver_factory(), context, label=corpus.name)
+        resolve = resolve_jointly if joint else resolve_toponyms
+        outcomes, seconds = resolve(toponyms, resolver_factory(), context, label=corpus.name)
         results[corpus.name] = score(outcomes, seconds)
         pooled.extend(outcomes)
         pooled_seconds += seconds
@@ -122,6 +153,7 @@ def _parser() -> argparse.ArgumentParser:
         "resolved toponyms only.",
     )
     parser.add_argument("paths", nargs="+", metavar="PATH", help="a corpus XML file, or a folder of them")
+    parser.add_argument("--joint", action="store_true", help="resolve the toponyms of each article together")
     parser.add_argument("--limit", type=int, metavar="N", help="only the first N gold toponyms of each corpus")
     parser.add_argument("--country", metavar="CC", help="ISO country code given as context to every toponym")
     parser.add_argument("--json", metavar="OUT", help="also write the scores to this JSON file")
@@ -140,13 +172,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise InputError("--country must be an ISO 3166-1 alpha-2 code such as US") from exc
         corpora = load_corpora(args.paths)
         started = time.perf_counter()
-        results = run(corpora, context=context, limit=args.limit)
+        results = run(corpora, context=context, limit=args.limit, joint=args.joint)
         wall = time.perf_counter() - started
         print(format_table(results, {c.name: c.skipped for c in corpora}))
-        print(f"context: {args.country or 'none'}; limit: {args.limit or 'none'}; wall time {wall:.1f} s")
+        mode = "joint (per article)" if args.joint else "each toponym on its own"
+        print(f"mode: {mode}; context: {args.country or 'none'}; limit: {args.limit or 'none'}; wall time {wall:.1f} s")
         if args.json:
             payload = {
                 "context": {"country": args.country},
+                "joint": args.joint,
                 "limit": args.limit,
                 "corpora": {
                     c.name: {"format": c.fmt, "gold_toponyms": len(c.toponyms), "skipped": c.skipped} for c in corpora

@@ -12,7 +12,9 @@ report's circle lies inside all the others it is that circle (so an incident is 
 tightest report). Otherwise it is the smallest circle around the intersection, computed on 32-segment polygons in
 a spherical azimuthal equidistant projection about the tightest report (distances from its centre are exact
 on the sphere; for circles under a few hundred km the shape error is well under 1% of the radius). The fused time is the
-intersection of the windows, with the finest member's precision.
+intersection of the windows, with the finest member's precision: the time every report agrees on, so no report's
+own window is contradicted (members overlap pairwise, so on a line they share a common stretch). The map also shows
+the span of the reports (`span_time`), from the earliest start to the latest end.
 """
 
 from __future__ import annotations
@@ -32,7 +34,8 @@ from .taxonomy import event_type_info, event_types
 from .timewindow import PRECISION_ORDER
 from .verify import StatusPolicy
 
-__all__ = ["merge_reports", "compatible", "distance_m", "incident_id", "fuse_location", "fuse_time", "single_incident"]
+__all__ = ["merge_reports", "compatible", "distance_m", "incident_id", "fuse_location", "fuse_time", "span_time",
+           "single_incident"]
 
 EARTH_RADIUS_M = 6_371_008.8
 TITLE_PLACE_CHARS = 80
@@ -136,13 +139,35 @@ def fuse_location(reports: Sequence[LocatedReport]) -> Geocode:
 
 
 def fuse_time(reports: Sequence[LocatedReport]) -> TimeWindow:
-    """The intersection of the reports' windows, with the finest member's precision and phrase."""
+    """Where every report's window agrees: their intersection, with the finest member's precision.
+
+    No report is contradicted by it (each report's window holds it). The finest member's phrase ("late Monday
+    night") is kept only when the intersection is that report's own window: a phrase describes its report's time,
+    not a narrower one. The whole span of the reports is `span_time`.
+    """
     windows = [r.time for r in reports]
     finest = min(windows, key=lambda w: (PRECISION_ORDER.index(w.precision), w.end - w.start, w.start))
     start, end = max(w.start for w in windows), min(w.end for w in windows)
     if end < start:
         return finest
-    return finest.model_copy(update={"start": start, "end": end})
+    if (start, end) == (finest.start, finest.end):
+        return finest
+    return finest.model_copy(update={"start": start, "end": end, "text": None})
+
+
+def span_time(reports: Sequence[LocatedReport]) -> TimeWindow:
+    """The span of the reports' windows, from the earliest start to the latest end (what the time slider covers).
+
+    It is one report's window when that one holds all the others; otherwise it has the finest member's precision
+    (so it is written with its hours) and no phrase.
+    """
+    windows = [r.time for r in reports]
+    start, end = min(w.start for w in windows), max(w.end for w in windows)
+    holder = next((w for w in windows if (w.start, w.end) == (start, end)), None)
+    if holder is not None:
+        return holder
+    finest = min(windows, key=lambda w: (PRECISION_ORDER.index(w.precision), w.end - w.start, w.start))
+    return finest.model_copy(update={"start": start, "end": end, "text": None})
 
 
 def _short_label(term: str) -> str:

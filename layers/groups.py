@@ -13,17 +13,20 @@ import numpy as np
 
 from incidents.errors import InputError
 from incidents.gc_pause import gc_paused
+from incidents.merge import span_time
 from incidents.models import Incident, MappedEvent, Note, Source, Status, TimeWindow
 from incidents.taxonomy import event_types
-from incidents.timewindow import format_window, resolve_when
+from incidents.timewindow import resolve_when
 
 from .escape import escape_text, safe_link, safe_url
 from .properties import unmatched_note
 from .styles import styles
+from .timelabels import map_window
 
 __all__ = ["map_payload", "status_groups", "bounds"]
 
 _TEXT_LIMIT = 2_000
+_QUOTE_LIMIT = 1_200  # the post's own words in a popup: enough for a post, not a whole article
 
 
 def status_groups(mapped: MappedEvent) -> dict[Status, list[Incident]]:
@@ -93,7 +96,7 @@ class _Strings:
 
 @lru_cache(maxsize=200_000)
 def _when(window: TimeWindow) -> str:
-    return escape_text(format_window(window), max_length=300)
+    return escape_text(map_window(window), max_length=300)
 
 
 def _link_list(urls: list[str]) -> list[list]:
@@ -124,6 +127,7 @@ _COLUMNS = (
     "title",
     "place",
     "time",
+    "span",
     "reason",
     "override",
     "precision",
@@ -152,7 +156,7 @@ def _columns(
         )
         return entry
 
-    ids, lats, lons, radii, types, t0s, t1s, titles, places, times, reasons, overrides, precisions, reports, unmatched = (
+    ids, lats, lons, radii, types, t0s, t1s, titles, places, times, spans, reasons, overrides, precisions, reports, unmatched = (
         [] for _ in _COLUMNS
     )
     for inc in incidents:
@@ -165,10 +169,17 @@ def _columns(
         titles.append(escape_text(inc.title, max_length=300))
         places.append(strings(escape_text(inc.place, max_length=300)))
         window = windows.get(id(inc.time)) or window_entry(inc.time)
-        t0s.append(window[2])
-        t1s.append(window[3])
         incident_time = window[1]
         times.append(incident_time)
+        if len(inc.reports) > 1:  # the time slider covers every report's window, not only where they agree
+            span = span_time(inc.reports)
+            t0s.append(int(span.start.timestamp()))
+            t1s.append(int(span.end.timestamp()))
+            spans.append(-1 if (span.start, span.end) == (inc.time.start, inc.time.end) else strings(_when(span)))
+        else:
+            t0s.append(window[2])
+            t1s.append(window[3])
+            spans.append(-1)
         reason = reason_ids.get(verdict.reason)
         if reason is None:
             reason = reason_ids[verdict.reason] = strings(escape_text(verdict.reason, max_length=_TEXT_LIMIT))
@@ -187,19 +198,22 @@ def _columns(
             report_time = (windows.get(id(located.time)) or window_entry(located.time))[1]
             hedges = strings(escape_text(", ".join(report.hedges), max_length=300)) if report.hedges else -1
             url = report.url
-            row = [
-                source_index[located.source.id],
-                -1 if report_time == incident_time else report_time,
-                hedges,
-                escape_text(report.summary, max_length=_TEXT_LIMIT),
-                _link_list([url, *report.media] if url else report.media),
-            ]
+            rows.append(
+                [
+                    source_index[located.source.id],
+                    -1 if report_time == incident_time else report_time,
+                    hedges,
+                    escape_text(report.summary, max_length=_TEXT_LIMIT),
+                    _link_list([url, *report.media] if url else report.media),
+                    escape_text(" ".join(report.span.text.split()), max_length=_QUOTE_LIMIT) if report.span else "",
+                ]
+            )
             if report.attributes:  # the input table's own columns, escaped like every other text
-                row.append(_attribute_rows(report.attributes))
-            rows.append(row)
+                rows[-1].append(_attribute_rows(report.attributes))
         reports.append(rows)
     columns = (
-        ids, lats, lons, radii, types, t0s, t1s, titles, places, times, reasons, overrides, precisions, reports, unmatched
+        ids, lats, lons, radii, types, t0s, t1s, titles, places, times, spans, reasons, overrides, precisions, reports,
+        unmatched,
     )
     return dict(zip(_COLUMNS, columns, strict=True))
 
@@ -249,7 +263,7 @@ def map_payload(mapped: MappedEvent) -> dict[str, Any]:
         "sources": [_source_row(used_sources[sid]) for sid in source_ids],
         "strings": strings.items,
         "attribution": ", ".join(
-            escape_text(used_sources[s].handle or used_sources[s].name, max_length=80) for s in source_ids[:12]
+            escape_text(used_sources[s].handle or used_sources[s].name, max_length=40) for s in source_ids[:12]
         )
         + (" …" if len(source_ids) > 12 else ""),
     }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import itertools
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -19,9 +20,9 @@ from incidents.models import MappedEvent
 from layers.escape import escape_text
 from layers.groups import map_payload
 
-from .assets import asset_tags
+from .assets import DEFAULT_FALLBACK, asset_tags, missing_assets_notice, write_vendored
 
-__all__ = ["MapOptions", "IncidentMap", "compose_map", "BASEMAPS"]
+__all__ = ["MapOptions", "IncidentMap", "compose_map", "map_bundles", "write_assets", "BASEMAPS"]
 
 OSM = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 # (name, url template, attribution, max zoom); attributions as each provider asks for them.
@@ -133,6 +134,28 @@ def _stabilise_ids(root: Element) -> None:
     walk(root)
 
 
+def map_bundles(options: MapOptions, self_contained: bool = False) -> list[str]:
+    """The asset bundles (maps.assets.BUNDLES) a map with these options uses."""
+    bundles = ["leaflet"]
+    if options.fullscreen:
+        bundles.append("fullscreen")
+    if options.minimap and not self_contained:
+        bundles.append("minimap")
+    if options.cluster:
+        bundles.append("markercluster")
+    if options.heat:
+        bundles.append("heat")
+    return bundles
+
+
+def write_assets(folder: str | Path, options: MapOptions | None = None) -> list[Path]:
+    """The vendored copies of every script and style a linked map with these options uses, written into `folder`.
+
+    Call it outside an output set (maps.commands.outputs.committed): they are the same files on every run.
+    """
+    return write_vendored(map_bundles(options or MapOptions()), Path(folder))
+
+
 class IncidentMap:
     """A rendered-on-demand incident map: HTML page, self-contained page, iframe embed, notebook display."""
 
@@ -154,26 +177,24 @@ class IncidentMap:
         return self._payload_json
 
     def _bundles(self, self_contained: bool) -> list[str]:
-        bundles = ["leaflet"]
-        if self.options.fullscreen:
-            bundles.append("fullscreen")
-        if self.options.minimap and not self_contained:
-            bundles.append("minimap")
-        if self.options.cluster:
-            bundles.append("markercluster")
-        if self.options.heat:
-            bundles.append("heat")
-        return bundles
+        return map_bundles(self.options, self_contained)
 
-    def to_html(self, *, self_contained: bool = False, asset_base: str | None = None) -> str:
-        """The whole page. self_contained: every asset inlined and no basemap (no request leaves the machine)."""
+    def to_html(self, *, self_contained: bool = False, asset_base: str | None = None,
+                fallback: str | None = DEFAULT_FALLBACK) -> str:
+        """The whole page. self_contained: every asset inlined and no basemap (no request leaves the machine).
+
+        A linked page whose scripts cannot load uses the vendored copies at `fallback` (relative to the page), else
+        shows a plain-HTML message saying what is missing and how to get a map that works offline.
+        """
         fmap = folium.Map(location=None, tiles=None, prefer_canvas=True, control_scale=False, zoom_control=True,
                           width="100%", height=self.options.height)
         fmap.default_js, fmap.default_css = [], []
         figure = fmap.get_root()
         mode: Literal["cdn", "inline", "local"] = "inline" if self_contained else ("local" if asset_base else "cdn")
         figure.header.add_child(_Text(f"<title>{escape_text(self.title, max_length=300)}</title>"), name="title")
-        figure.header.add_child(_Text(asset_tags(self._bundles(self_contained), mode, asset_base)), name="assets")
+        bundles = self._bundles(self_contained)
+        figure.header.add_child(_Text(asset_tags(bundles, mode, asset_base, fallback)), name="assets")
+        figure.html.add_child(_Text(missing_assets_notice(bundles, mode, asset_base, fallback)), name="no-map")
         tiles: list[tuple[str, folium.TileLayer]] = []
         if not self_contained:
             for n, (name, url, attribution, max_zoom) in enumerate(BASEMAPS):
@@ -185,9 +206,10 @@ class IncidentMap:
         _stabilise_ids(figure)
         return figure.render()
 
-    def embed_html(self, *, self_contained: bool = True, height: str = "600px", asset_base: str | None = None) -> str:
+    def embed_html(self, *, self_contained: bool = True, height: str = "600px", asset_base: str | None = None,
+                   fallback: str | None = DEFAULT_FALLBACK) -> str:
         """An <iframe srcdoc> snippet that drops into a report page without touching its styles or scripts."""
-        page = self.to_html(self_contained=self_contained, asset_base=asset_base)
+        page = self.to_html(self_contained=self_contained, asset_base=asset_base, fallback=fallback)
         label = escape_text(self.title, max_length=300)
         return (
             f'<iframe title="{label}" srcdoc="{html.escape(page, quote=True)}" '
@@ -196,12 +218,16 @@ class IncidentMap:
         )
 
     def save(self, path: str | Path, *, self_contained: bool = False, embed: bool = False,
-             asset_base: str | None = None) -> Path:
-        """Write the page (or the embed snippet) atomically."""
+             asset_base: str | None = None, assets_dir: str | Path | None = None) -> Path:
+        """Write the page (or the embed snippet) atomically; `assets_dir` is the folder of vendored scripts it falls
+        back to when the CDN cannot be reached (`write_assets`), named by its path relative to the page."""
+        fallback = DEFAULT_FALLBACK
+        if assets_dir is not None and not self_contained:
+            fallback = Path(os.path.relpath(Path(assets_dir).resolve(), Path(path).resolve().parent)).as_posix()
         if embed:
-            text = self.embed_html(self_contained=self_contained, asset_base=asset_base)
+            text = self.embed_html(self_contained=self_contained, asset_base=asset_base, fallback=fallback)
         else:
-            text = self.to_html(self_contained=self_contained, asset_base=asset_base)
+            text = self.to_html(self_contained=self_contained, asset_base=asset_base, fallback=fallback)
         return write_atomic(path, text)
 
     def _repr_html_(self) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import math
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import matplotlib
 
@@ -19,10 +20,12 @@ from matplotlib.patches import Polygon as PolygonPatch  # noqa: E402
 from pyproj import Transformer  # noqa: E402
 
 from incidents.atomic import atomic_path  # noqa: E402
+from incidents.merge import span_time  # noqa: E402
 from incidents.models import MappedEvent, Status  # noqa: E402
 from incidents.taxonomy import event_type_info  # noqa: E402
 from layers.geometry import uncertainty_circles  # noqa: E402
 from layers.styles import styles  # noqa: E402
+from layers.timelabels import map_window, zone_label  # noqa: E402
 
 from .tiles import TileSource, fetch_basemap  # noqa: E402
 
@@ -114,27 +117,7 @@ def _draw(mapped: MappedEvent, title: str | None, tiles: TileSource | None, widt
             if basemap_note:
                 notes.append(basemap_note)
             px, py = TO_MERCATOR.transform(lons, lats)
-            cell = (extent[1] - extent[0]) / 60  # labels of markers closer than this stack sideways
-            stacked: dict[tuple[int, int], int] = {}
-            for number, (incident, parts) in enumerate(zip(incidents, shapes, strict=True), start=1):
-                style = styles().status[incident.assessment.status]
-                for ring in parts:
-                    fill = (*matplotlib.colors.to_rgb(style.color), style.fill_opacity) if style.fill_opacity else "none"
-                    ax.add_patch(PolygonPatch(
-                        ring, closed=True, facecolor=fill, edgecolor=style.color, linewidth=style.weight * 0.7,
-                        linestyle=_DASH.get(style.dash, (0, (4, 3))), zorder=2,
-                    ))
-                solid = style.marker_fill == "solid"
-                ax.plot(px[number - 1], py[number - 1], marker="o", markersize=7, zorder=4,
-                        markerfacecolor=style.color if solid else "white", markeredgecolor=style.color,
-                        markeredgewidth=1.8)
-                if len(incidents) <= MAX_LABELS:
-                    spot = (round(px[number - 1] / cell), round(py[number - 1] / cell))
-                    shift = stacked.get(spot, 0)
-                    stacked[spot] = shift + 1
-                    ax.annotate(str(number), (px[number - 1], py[number - 1]), xytext=(6 + 16 * shift, 6),
-                                textcoords="offset points", fontsize=8, fontweight="bold", zorder=5,
-                                bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": style.color})
+            _draw_incidents(ax, incidents, shapes, px, py, (extent[1] - extent[0]) / 60)
             ax.set_xlim(extent[0], extent[1])
             ax.set_ylim(extent[2], extent[3])
             _scale_bar(ax, extent, float(np.mean(lats)))
@@ -150,6 +133,53 @@ def _draw(mapped: MappedEvent, title: str | None, tiles: TileSource | None, widt
     return buffer.getvalue()
 
 
+def _draw_order(incidents) -> list[int]:
+    """Hollow (unconfirmed) incidents first, so a filled, confirmed marker is never under one."""
+    solid = [styles().status[i.assessment.status].marker_fill == "solid" for i in incidents]
+    return sorted(range(len(incidents)), key=lambda n: (solid[n], n))
+
+
+def _draw_incidents(ax: plt.Axes, incidents, shapes, px: np.ndarray, py: np.ndarray, cell: float) -> None:
+    """Circles, then markers (confirmed on top), then numbered labels with a leader line to their marker; labels of
+    markers closer than `cell` fan out so each stays readable, and a stack of markers carries its count."""
+    order = _draw_order(incidents)
+    rank_of = {n: rank for rank, n in enumerate(order)}
+    stacks: dict[tuple[int, int], list[int]] = {}
+    for n in range(len(incidents)):
+        stacks.setdefault((round(px[n] / cell), round(py[n] / cell)), []).append(n)
+    for rank, n in enumerate(order):
+        style = styles().status[incidents[n].assessment.status]
+        fill = (*matplotlib.colors.to_rgb(style.color), style.fill_opacity) if style.fill_opacity else "none"
+        for ring in shapes[n]:
+            ax.add_patch(PolygonPatch(
+                ring, closed=True, facecolor=fill, edgecolor=style.color, linewidth=style.weight * 0.7,
+                linestyle=_DASH.get(style.dash, (0, (4, 3))), zorder=2 + rank / (10 * len(order)),
+            ))
+    for rank, n in enumerate(order):
+        style = styles().status[incidents[n].assessment.status]
+        solid = style.marker_fill == "solid"
+        ax.plot(px[n], py[n], marker="o", markersize=9, zorder=4 + rank / (10 * len(order)),
+                markerfacecolor=style.color if solid else "white", markeredgecolor=style.color, markeredgewidth=1.8)
+    for members in stacks.values():
+        if len(members) > 1:
+            top = max(members, key=rank_of.__getitem__)
+            ax.annotate(str(len(members)), (px[top], py[top]), xytext=(7, -7), textcoords="offset points", fontsize=6,
+                        fontweight="bold", color="white", zorder=4.9, ha="center", va="center",
+                        bbox={"boxstyle": "round,pad=0.2", "facecolor": "#222222", "edgecolor": "white"})
+    if len(incidents) > MAX_LABELS:
+        return
+    for members in stacks.values():
+        for shift, n in enumerate(members):
+            style = styles().status[incidents[n].assessment.status]
+            angle = math.radians(45 + 35 * shift)
+            distance = 22 + 6 * shift
+            ax.annotate(str(n + 1), (px[n], py[n]), xytext=(distance * math.cos(angle), distance * math.sin(angle)),
+                        textcoords="offset points", fontsize=8, fontweight="bold", zorder=5, ha="center",
+                        va="center", bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": style.color},
+                        arrowprops={"arrowstyle": "-", "color": style.color, "linewidth": 0.9, "shrinkA": 0,
+                                    "shrinkB": 5})
+
+
 def _key(fig: plt.Figure, mapped: MappedEvent) -> None:
     """Status legend plus numbered incidents (first MAX_LABELS) under the map."""
     lines = []
@@ -157,16 +187,25 @@ def _key(fig: plt.Figure, mapped: MappedEvent) -> None:
         style = styles().status[status]
         count = sum(1 for i in mapped.incidents if i.assessment.status is status)
         lines.append(f"{style.label} ({count}): {style.legend}")
+    if mapped.incidents:
+        first = mapped.incidents[0].time
+        lines.append(f"Times: {zone_label(first.start.astimezone(ZoneInfo(first.tz)), first.tz)}")
     fig.text(0.02, 0.145, "   |   ".join(lines), fontsize=7, va="top")
     entries = []
     for number, incident in enumerate(mapped.incidents[:MAX_LABELS], start=1):
         label = event_type_info(incident.event_type).label
         status = styles().status[incident.assessment.status].label.lower()
-        entries.append(f"{number}. {label}, {incident.place[:40]} ({status}, ±{incident.geocode.radius_m:,.0f} m)")
+        place = incident.place if len(incident.place) <= 60 else incident.place[:59] + "…"  # as the report named it
+        span = span_time(incident.reports)
+        spanned = "" if (span.start, span.end) == (incident.time.start, incident.time.end) else (
+            f", reports {map_window(span, zone=False)}")
+        entries.append(f"{number}. {label}, “{place}”, {map_window(incident.time, zone=False)}{spanned} "
+                       f"({status}, ±{incident.geocode.radius_m:,.0f} m)")
     if len(mapped.incidents) > MAX_LABELS:
         entries.append(f"... and {len(mapped.incidents) - MAX_LABELS} more (see the HTML map)")
-    columns = 2
+    columns = 1 if len(entries) <= 6 else 2
     per_column = math.ceil(len(entries) / columns) if entries else 0
+    width = 190 if columns == 1 else 92  # characters that fit a column at this size
     for c in range(columns):
-        chunk = entries[c * per_column : (c + 1) * per_column][:8]
-        fig.text(0.02 + c * 0.49, 0.125, "\n".join(chunk), fontsize=6.5, va="top")
+        chunk = [e if len(e) <= width else e[: width - 1] + "…" for e in entries[c * per_column : (c + 1) * per_column]]
+        fig.text(0.02 + c * 0.49, 0.125, "\n".join(chunk[:8]), fontsize=6.5, va="top")

@@ -52,8 +52,8 @@ def test_every_entry_cites_a_page_is_sized_and_lies_in_its_country_and_city(entr
 
 @pytest.mark.parametrize("entry", ENTRIES, ids=lambda e: e.id)
 def test_every_entry_resolves_by_its_names(resolve, entry):
-    for name in (entry.name, *entry.aliases):
-        got = resolve(name, GeoContext(country=entry.country))
+    for name in (entry.name, *entry.aliases, *entry.aliases_in_context):
+        got = resolve(name, GeoContext(country=entry.country, city=entry.city))
         assert got.entry.id == f"seats:{entry.id}", name
         assert got.precision is Precision.landmark and got.radius_m == entry.size_m
 
@@ -69,6 +69,11 @@ def test_every_entry_resolves_by_its_names(resolve, entry):
     ("palacio de gobierno", GeoContext(country="BO", city="La Paz"), "bo-la-paz-palacio-quemado"),
     ("State House", GeoContext(country="KE", city="Nairobi"), "ke-nairobi-state-house"),
     ("presidential palace, Conakry", GeoContext(), "gn-conakry-sekhoutoureya"),
+    ("near the main square", GeoContext(country="UA", city="Kyiv"), "ua-kyiv-maidan"),
+    ("main square", GeoContext(country="PK", city="Islamabad"), "pk-islamabad-d-chowk"),
+    ("the presidential palace", GeoContext(country="NG"), "ng-abuja-aso-villa"),
+    ("palacio presidencial", GeoContext(country="PH", city="Manila"), "ph-manila-malacanang"),
+    ("la présidence", GeoContext(country="NE", city="Niamey"), "ne-niamey-presidential-palace"),
 ])
 def test_generic_phrases_resolve_to_the_event_citys_entry(resolve, text, context, entry_id):
     got = resolve(text, context)
@@ -81,8 +86,13 @@ def test_vicinity_widens_a_palace_sized_circle(resolve):
     assert at.radius_m == 200 and 600 <= near.radius_m <= 1_500 and near.qualifier == "vicinity"
 
 
-def test_a_palace_by_name_abroad_is_a_weaker_match(resolve):
+def test_a_palace_by_name_abroad_is_a_weaker_match_and_a_short_name_only_counts_at_home(resolve):
     assert resolve("Villa Somalia", GeoContext(country="KE")).score < resolve("Villa Somalia", GeoContext()).score
+    from incidents.geocode.seats import SeatsBackend
+
+    seats = SeatsBackend()
+    assert seats.lookup("Maidan", GeoContext(country="AF")) == [] and seats.lookup("Arg", GeoContext(country="IR")) == []
+    assert seats.lookup("Maidan", GeoContext(country="UA"))[0].entry.id == "seats:ua-kyiv-maidan"
 
 
 @pytest.mark.parametrize("text, context, city_lat, landmark", [

@@ -85,3 +85,21 @@ def test_every_export_names_the_unmatched_landmark(tmp_path: Path, mapped, suffi
         assert "is in no gazetteer" in descriptions and "<img" not in descriptions
     assert "presidential palace" in values
     assert any(v and v.lstrip("'").startswith("<img") for v in values)  # raw in the data (CSV may neutralise)
+
+
+@pytest.mark.browser
+def test_the_popup_in_chromium_names_the_landmark_literally(tmp_path: Path, open_map):
+    from maps.cli import main
+    from tests.support import popup_texts
+
+    src, out = tmp_path / "event.yaml", tmp_path / "map.html"
+    src.write_text(EVENT, encoding="utf-8")
+    assert main(["render", str(src), "-o", str(out), "--self-contained", "--no-merge"]) == 0
+    opened = open_map(out)
+    popups = popup_texts(opened.page)
+    assert len(popups) == 2 and all(popups)
+    text = " ".join(p["text"] for p in popups)
+    assert "\u201cpresidential palace\u201d is in no gazetteer: drawn over Karachi" in text
+    assert f"\u201c{HOSTILE_NAME}\u201d is in no gazetteer: drawn over Lahore" in text  # shown as text, not markup
+    assert all("IMG" not in p["tags"] and p["handlers"] == [] for p in popups)
+    assert opened.dialogs == [] and opened.errors == [] and opened.external == []

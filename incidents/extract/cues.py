@@ -24,7 +24,7 @@ _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _CLAUSE_MARK = re.compile(r"[.;:!?,—–()\"“”«»]")
 NEAR_GAP = 2  # words allowed between a negation / fear / future word and the event word
 REFERENCE_GAP = 6  # words allowed between "damaged by" / "responsible for" and the event word
-YIELD_WORDS = 4  # words after a yielding cue within which the cue that takes it over must start
+YIELD_WORDS = 10  # words after a yielding cue within which the cue that takes it over must start
 
 
 def _pattern(phrases: list[str], prefixes: tuple[str, ...] = ()) -> re.Pattern[str]:
@@ -76,10 +76,10 @@ def _clause_before(text: str, at: int) -> str:
     return before[marks[-1].end() :] if marks else before
 
 
-def _is_event(text: str, match: re.Match[str], code: str, later: list[tuple[str, int]]) -> bool:
+def _is_event(text: str, match: re.Match[str], code: str, others: list[tuple[str, int]]) -> bool:
     words = {c: lang(c) for c in dict.fromkeys((code, "en"))}.values()
     before = _words(_clause_before(text, match.start()))
-    after = _words(text[match.end() : match.end() + 60])
+    after = _words(text[match.end() : match.end() + 200])
     cue = match.group("cue").lower()
     for table in words:
         if any(_ends_with(before, p, NEAR_GAP) for p in table.not_event_before):
@@ -91,7 +91,9 @@ def _is_event(text: str, match: re.Match[str], code: str, later: list[tuple[str,
         takers = table.yields.get(cue)
         if takers:
             reach = match.end() + len(" ".join(after[:YIELD_WORDS])) + 1
-            if any(term in takers and match.end() <= start <= reach for term, start in later):
+            behind = _words(text[max(0, match.start() - 200) : match.start()])
+            back = match.start() - len(" ".join(behind[-YIELD_WORDS:])) - 3
+            if any(term in takers and (match.end() <= at <= reach or back <= at < match.start()) for term, at in others):
                 return False
     return True
 
@@ -105,7 +107,7 @@ def find_event_types(text: str, code: str = "en") -> list[tuple[str, int, int]]:
     found, seen = [], set()
     for match in matches:
         term = owner[match.group("cue").lower()]
-        if term in seen or not _is_event(text, match, code, [c for c in cues if c[1] > match.start("cue")]):
+        if term in seen or not _is_event(text, match, code, [c for c in cues if c[1] != match.start("cue")]):
             continue
         seen.add(term)
         found.append((term, match.start("cue"), match.end("cue")))

@@ -25,7 +25,7 @@ _LATIN = ("en", "fr", "es", "pt", "tr")
 _KEYS = {
     "language", "stop_words", "events", "hedges", "qualifiers", "not_event_before", "reference_before",
     "not_event_after", "yields", "witness", "reporter", "place_prefixes", "place_suffixes", "name_connectors",
-    "not_places", "letters", "outlets", "quote_verbs",
+    "not_places", "letters", "outlets", "quote_verbs", "landmark_words",
 }  # fmt: skip
 _PERSIAN_LETTERS = set("پچژگکی")
 _WORDS = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
@@ -61,6 +61,7 @@ class Lang:
     letters: frozenset[str]  # letters only this language of its script uses often
     outlets: tuple[str, ...]  # news agencies and channels that relay witnesses ("told AFP"), as written
     quote_verbs: tuple[str, ...]  # verbs that make a witness word a quote ("one witness said")
+    landmark_words: tuple[str, ...]  # kinds of place named in lower case after a preposition ("near parliament")
 
 
 @cache
@@ -95,6 +96,7 @@ def lang(code: str) -> Lang:
         letters=frozenset(str(raw.get("letters") or "")),
         outlets=tuple(str(x) for x in raw.get("outlets") or ()),
         quote_verbs=_strings(raw.get("quote_verbs"), f"{path} quote_verbs"),
+        landmark_words=_strings(raw.get("landmark_words"), f"{path} landmark_words"),
     )
 
 

@@ -68,6 +68,10 @@ def _candidate_pattern(code: str = "en") -> re.Pattern[str]:
     connector = "|".join(re.escape(c) for c in links)
     name = rf"{_WORD}(?:[ \t]+(?:(?:{connector})[ \t]+)*{_WORD})*"
     core = rf"(?:the[ \t]+)?(?:(?i:{alias})|{name})(?:,[ \t]*{name})?"
+    kinds = sorted({*lang("en").landmark_words, *words.landmark_words}, key=len, reverse=True)
+    if kinds:  # "near parliament", "près du palais présidentiel": a kind of place, only after a preposition
+        article = r"(?:the|le|la|les|l'|el|los|las|o|a|os|as)[ \t]+"
+        core = rf"(?P<kind>(?:{article})?(?i:{'|'.join(re.escape(k) for k in kinds)})(?![\w'’-]))|{core}"
     if words.place_prefixes or code == "fa":  # uncased script: a name only after a preposition
         core = rf"(?:{core}|(?<=[ \t]){_UNCASED})"
     return re.compile(rf"(?<![\w])(?:(?P<q>(?i:{qualifier}))[ \t]+)?(?P<core>{core})")
@@ -79,7 +83,7 @@ def _variants(core: str, code: str) -> list[tuple[str, str]]:
     words = lang(code)
     out = [(core, "")]
     parts = core.split()
-    if not any(c.isupper() for c in core):
+    if not re.search(r"[A-Za-z\u00c0-\u024f\u0400-\u04ff]", core):  # uncased script: shorter word runs too
         out += [(" ".join(parts[:n]), "") for n in range(len(parts) - 1, 0, -1)]
     for name, _ in list(out):
         for prefix in words.place_prefixes:
@@ -114,36 +118,48 @@ def find_places(
     stop = _STOP | lang("en").not_places | lang(code).not_places
     for match in _candidate_pattern(code).finditer(text):
         core = _strip_lead(match.group("core"), stop)
-        if not core or core.lower() in stop:
+        if not core or core.lower() in stop or core.lower() in lang(code).name_connectors:
             continue
         qualifier = match.group("q")
+        core_at = match.start("core") + match.group("core").find(core)
+        owner_end = re.search(r"['’]s(?=[ \t])", core)  # "Karachi's Saddar area": the owner ends the name
+        if owner_end is not None:
+            core = core[: owner_end.end()]
+        # a second part after a comma that is no place ("Khartoum, AFP") is left off
+        if "," in core and core.rsplit(",", 1)[1].strip().lower() in stop:
+            core = core.rsplit(",", 1)[0].rstrip()
+        if qualifier is None and match.group("kind"):
+            continue  # "the parliament voted": a kind of place is a place only after a preposition
         if qualifier is None and not any(c.isupper() for c in core[:1]) and not core.lower().startswith("the "):
             if not any(core.lower() == a for a in _aliases()):
                 continue  # an uncased word run is a place only after a preposition
         english = _english(qualifier, code)
+        start = match.start() if qualifier else core_at
+        owned = _possessed(text, core_at + len(core), core, english, resolver, context)
+        if owned is not None:  # "toward Beirut's municipality": the whole name, drawn where its owner is
+            end, geocode, reason = owned
+            found.append(PlaceMention(offset + start, offset + end, text[start:end], geocode, "", reason, True))
+            continue
         mention = _resolve(core, qualifier, english, resolver, context, code)
         if mention is None:
+            kind = _unknown_landmark(core, english, resolver, context, code)
+            if kind is not None:  # "in Martyrs' Square": a named landmark no gazetteer has, over its city
+                found.append(PlaceMention(offset + start, offset + core_at + len(core), text[start : core_at + len(core)],
+                                          *kind, True))
             continue
         geocode, used, why = mention
-        core_at = match.start("core") + match.group("core").find(core)
-        start = match.start() if qualifier else core_at
         # the words of the name as written that were read (a shorter run of an uncased name keeps fewer words)
-        end = core_at + len(" ".join(core.split()[: len(used.split())])) if used != core else match.end()
+        end = core_at + len(" ".join(core.split()[: len(used.split())])) if used != core else core_at + len(core)
         said = text[start:end]
         where = f"{english} {used}" if english else used
         reason = "; ".join(r for r in (
             f"'{qualifier}' read as '{english}'" if english and english.lower() != qualifier.lower() else "", why
         ) if r)
-        owned = _possessed(text, match.end(), core, english, resolver, context)
-        if owned is not None:  # "toward Beirut's municipality": the whole name, drawn where its owner is
-            end, geocode, reason = owned
-            found.append(PlaceMention(offset + start, offset + end, text[start:end], geocode, "", reason, True))
-            continue
         found.append(PlaceMention(offset + start, offset + end, said, geocode, where if reason else "", reason))
     return found
 
 
-_OWNED = re.compile(r"[ \t]+((?:[a-z][\w-]*[ \t]+)?[a-z][\w-]*)")
+_OWNED = re.compile(r"[ \t]+((?:[^\W\d_][\w-]*[ \t]+){0,2}[^\W\d_][\w-]*)")
 _FUNCTION = {"and", "or", "but", "while", "as", "after", "before", "on", "in", "at", "to", "from", "with", "was",
              "were", "is", "are", "has", "had", "have", "who", "which", "that", "where", "when", "by", "for", "of"}
 
@@ -172,6 +188,26 @@ def _possessed(
     stop = match.start(1) + len(" ".join(match.group(1).split()[: len(nouns)]))
     name = geocode.entry.name if geocode.entry else owner
     return stop, geocode, f"no gazetteer knows '{owned}' of {owner}: drawn over {name} ({geocode.precision.value})"
+
+
+def _unknown_landmark(
+    core: str, english: str | None, resolver: PlaceResolver, context: GeoContext, code: str
+) -> tuple[Geocode, str, str] | None:
+    """(geocode, where, reason) for a capitalised name ending in a kind of place ("Martyrs' Square") that no
+    gazetteer has: drawn where the gazetteers put that kind in the event's city, saying so."""
+    if context.city is None or not any(c.isupper() for c in core[:1]):
+        return None
+    low = core.lower()
+    kinds = sorted({*lang("en").landmark_words, *lang(code).landmark_words}, key=len, reverse=True)
+    kind = next((k for k in kinds if low.endswith(" " + k) or low.startswith(k + " ")), None)
+    if kind is None:
+        return None
+    try:
+        geocode = resolver.resolve(f"{english or 'in'} the {kind}", context)
+    except (GeocodeError, GeocoderServiceError):
+        return None
+    name = geocode.entry.name if geocode.entry else context.city
+    return geocode, "", f"no gazetteer knows '{core}': drawn over {name} ({geocode.precision.value})"
 
 
 @cache

@@ -2,7 +2,8 @@
 
 One module per backend (`gazetteer` for the bundled landmarks, `geonames`, `world` for countries and provinces,
 `online` for opt-in web services), the shared interface in `backends`, the name rules in `names` and `qualifiers`,
-and the resolver in `resolver`. Nothing here imports from `layers` or `maps`.
+the resolver in `resolver` (it pools every backend's candidates; `ranker` chooses with named signals; `scope` reads
+the words after a comma), and `document.resolve_document` for all the places of one document resolved together. Nothing here imports from `layers` or `maps`.
 """
 
 from __future__ import annotations

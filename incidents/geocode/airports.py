@@ -12,16 +12,15 @@ package tells of an airport's size: an international airport 3 km, one with an I
 
 from __future__ import annotations
 
-import pickle
 import re
 from dataclasses import dataclass
 from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 
-from ..atomic import write_atomic
 from ..models import GazetteerRef, GeoContext, Precision
 from .backends import PlaceCandidate
 from .geonames import cache_dir
+from .index_cache import cached_index
 from .names import normalise
 
 __all__ = ["AirportsBackend", "AirportIndex", "airport_index", "airport_radius_m", "CODE_SCORE"]
@@ -118,19 +117,7 @@ def airport_index() -> AirportIndex:
         stamp = version("airportsdata")
     except PackageNotFoundError:  # pragma: no cover - a dependency of the package
         stamp = "unknown"
-    path = cache_dir() / f"airports-{stamp}-f{FORMAT}.pickle"
-    try:
-        with open(path, "rb") as fh:
-            return pickle.load(fh)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ImportError):
-        pass
-    index = _build()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL))
-    except OSError:
-        pass
-    return index
+    return cached_index(cache_dir() / f"airports-{stamp}-f{FORMAT}.pickle", _build)
 
 
 class AirportsBackend:

@@ -33,6 +33,9 @@ class GazetteerEntry(BaseModel):
     country: str = Field(min_length=2, max_length=2)
     city: str | None = None
     approximate: bool = False
+    source: str | None = Field(
+        default=None, pattern=r"^https?://\S+$", description="the public page the coordinates come from"
+    )
 
     def candidate(self, score: float, source: str, match: str = "exact") -> PlaceCandidate:
         """This entry as a geocoding candidate."""
@@ -111,8 +114,16 @@ def load_gazetteer(path: str | Path, *, name: str | None = None) -> Gazetteer:
     return Gazetteer(entries, name=name or "bundled")
 
 
+BUNDLED_FILES = (("seeds", "gazetteer.yaml"), ("incidents", "data/districts.yaml"))
+
+
 @cache
 def bundled_gazetteer() -> Gazetteer:
-    """The landmark gazetteer shipped in seeds/gazetteer.yaml."""
-    resource = files("seeds").joinpath("gazetteer.yaml")
-    return load_gazetteer(Path(str(resource)), name="bundled")
+    """The landmarks of seeds/gazetteer.yaml and the city districts of incidents/data/districts.yaml, as one."""
+    entries: list[GazetteerEntry] = []
+    for package, name in BUNDLED_FILES:
+        entries.extend(load_gazetteer(Path(str(files(package).joinpath(name))), name="bundled").entries)
+    ids = [e.id for e in entries]
+    if len(ids) != len(set(ids)):  # pragma: no cover - the bundled files are checked by the tests
+        raise InputError(f"duplicate id {next(i for i in ids if ids.count(i) > 1)!r} across the bundled gazetteers")
+    return Gazetteer(entries, name="bundled")

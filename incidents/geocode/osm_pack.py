@@ -127,10 +127,14 @@ def pack_places(
     pieces: Iterable[OsmPiece],
     *,
     country: str | None = None,
+    city: str | None = None,
     boundaries: Iterable[tuple[str, dict[str, Any]]] = (),
     counts: Counter[str] | None = None,
 ) -> list[PackPlace]:
-    """The pack's places from OpenStreetMap objects, sorted by id; `counts` gets skipped objects by reason."""
+    """The pack's places from OpenStreetMap objects, sorted by name and id; `counts` gets skipped objects by reason.
+
+    `city` (the one a fetch was made around) is recorded on every place.
+    """
     counts = counts if counts is not None else Counter()
     groups: dict[tuple[str, str], list[PackPlace]] = {}
     for piece in sorted(pieces, key=_sort_key):
@@ -154,6 +158,7 @@ def pack_places(
     _assign_countries(places, list(boundaries), country)
     for place in places:
         place.radius_m = math.ceil(place.radius_m * 10) / 10
+        place.city = city
     return sorted(places, key=lambda p: (p.name, p.id))
 
 

@@ -10,7 +10,7 @@ Every backend proposes `PlaceCandidate`s for a name; the resolver pools them (no
 - context: inside the event's country 3; within `LOCAL_KM` of the event's city (a city, district or landmark) 3 more;
 - container: inside the place named after the comma ("Springfield, Illinois", "Plateau, Niamey") 6;
 - asked: the feature type the text asks for ("X airport", "X province") 2;
-- population: log10(population) / 8 (at most 0.9); a place that has the name only as an alternate name counts a
+- population: log10(population) / 8 (at most 0.9; a tenth of it for countries and regions); a place that has the name only as an alternate name counts a
   fifth of its people ("Santa Ana" is the Californian city, not Taguig, once called Santa Ana);
 - document: closeness to the other places of the same document (see `incidents.geocode.document`);
 - source: an entry of the desk's own gazetteer 5, of an OpenStreetMap pack 2 (`--gazetteer`: what the analyst
@@ -48,6 +48,7 @@ W_SOURCE = {"user": 5.0, "osm": 2.0}  # by backend name: user gazetteers and OSM
 W_UNMATCHED = -4.0  # "the place around a landmark no gazetteer has" yields to any real reading of the name
 POPULATION_CAP = 0.9
 ALTERNATE_NAME_SHARE = 5
+AREA_POPULATION_SHARE = 0.1
 FUZZY_WIDEN = (3.0, 25_000.0)  # a misspelt name's radius: max(radius * 3, radius + 25 km)
 # several namesakes of the event's country that nothing tells apart: no more than this apart, drawn as one circle
 NAMESAKE_SPREAD_KM = 150.0
@@ -78,7 +79,6 @@ class Ask:
     within: PlaceCandidate | None = None  # the place named after the comma
     within_name: str | None = None
     feature: str | None = None  # the feature type the text asks for ("airport", "province")
-    near: tuple[tuple[float, float, str], ...] = ()  # other places of the document: (lat, lon, name)
 
 
 @dataclass
@@ -88,7 +88,7 @@ class Ranked:
     found: Found
     utility: float
     signals: dict[str, float] = field(default_factory=dict)
-    note: str = ""
+    own_name: bool = True  # False when the name is only one of the place's alternate names
 
     @property
     def candidate(self) -> PlaceCandidate:
@@ -150,8 +150,11 @@ def _score(found: Found, ask: Ask, core_key: str) -> Ranked:
         s["source"] = W_SOURCE[found.backend]
     if c.unmatched:
         s["unmatched"] = W_UNMATCHED
-    s["population"] = 0.0 if code_alias and c.precision in _FINE else _population_points(c, core_key)
-    return Ranked(found, sum(s.values()), s)
+    people = _population_points(c, core_key)
+    # towns: the population prior; countries and regions already have their kind's weight (people only break ties)
+    s["population"] = (0.0 if code_alias else people) if c.precision in _FINE else people * AREA_POPULATION_SHARE
+    own = kind != "exact" or normalise(c.entry.name) == core_key or c.precision not in _FINE
+    return Ranked(found, sum(s.values()), s, own)
 
 
 def rank(found: Sequence[Found], ask: Ask) -> list[Ranked]:
@@ -196,8 +199,6 @@ def reason(chosen: Ranked, ranked: Sequence[Ranked], ask: Ask) -> str:
     """A short sentence saying why this candidate was chosen."""
     c, s = chosen.candidate, chosen.signals
     where = f" in {ask.context.country}" if ask.context.country and "country" in s else ""
-    if chosen.note:
-        return chosen.note
     if s.get("name", 0) <= W_NAME["fuzzy"]:
         return f"no exact name; closest spelling {c.entry.name!r}, radius widened"
     if "container" in s:
@@ -209,6 +210,8 @@ def reason(chosen: Ranked, ranked: Sequence[Ranked], ask: Ask) -> str:
     if "asked" in s:
         return f"the {ask.feature} the text names"
     namesakes = [r for r in ranked if r.candidate.precision is c.precision and r.signals.get("name", -1) >= -0.5]
+    if s.get("name") == W_NAME["alias"] and normalise(c.entry.name) != normalise(ask.core):
+        return f"{ask.core!r} is another name for {c.entry.name}"
     if len(ranked) == 1:
         return f"only place of that name{where}" if where else "only place of that name"
     if c.precision is Precision.country:

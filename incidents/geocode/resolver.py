@@ -68,6 +68,7 @@ class PlaceResolver:
         self._geonames = next((b for b in self.backends if isinstance(b, GeoNamesBackend)), None)
         self._memo: dict[tuple[str, str | None, str | None, PlaceRole], Geocode | PlaceNotFound] = {}
         self._anchors: dict[tuple[str, str], tuple[float, float] | None] = {}
+        self._outer_memo: dict[tuple[str, str | None, str | None], Choice | None] = {}
         self._offline: PlaceResolver | None = None
 
     def _is_offline(self, backend: GeocoderBackend) -> bool:
@@ -102,10 +103,7 @@ class PlaceResolver:
 
     # ------------------------------------------------------------------------------------ candidates
 
-    def choices(
-        self, text: str, context: GeoContext, *, role: PlaceRole = PlaceRole.location,
-        near: tuple[tuple[float, float, str], ...] = (),
-    ) -> Choice:  # fmt: skip
+    def choices(self, text: str, context: GeoContext, *, role: PlaceRole = PlaceRole.location) -> Choice:
         """Every candidate for `text`, ranked; PlaceNotFound when no backend has one."""
         phrase = parse_place_phrase(text)
         if not phrase.core:
@@ -114,11 +112,11 @@ class PlaceResolver:
             role = phrase.role_hint
         scope = scope_of(self, phrase.trailing, context, phrase.core)
         feature = getattr(phrase, "feature", None)
-        ask = self._ask(phrase.core, scope, feature, near)
+        ask = self._ask(phrase.core, scope, feature)
         found, methods = self._pool(phrase.core, scope.context, text)
         if not found and scope.context.city and normalise(phrase.core) == normalise(scope.context.city):
             ask = self._ask(phrase.core, Scope(GeoContext(country=scope.context.country), scope.within,
-                                               scope.within_name, scope.strict), feature, near)  # fmt: skip
+                                               scope.within_name, scope.strict), feature)  # fmt: skip
             found, methods = self._pool(phrase.core, ask.context, text)
         if found and all(f.candidate.match == "fuzzy" for f in found) and (bare := _without_generic(phrase.core)):
             # "Ligao City": an exact "Ligao" beats any misspelling of the whole ("Iligan")
@@ -136,11 +134,11 @@ class PlaceResolver:
         names = ", ".join(b.name for b in self.backends)
         raise PlaceNotFound(f"no match for {phrase.core!r}{where} (searched: {names})")
 
-    def _ask(self, core: str, scope: Scope, feature: str | None, near: tuple[tuple[float, float, str], ...]) -> Ask:
+    def _ask(self, core: str, scope: Scope, feature: str | None) -> Ask:
         ctx = scope.context
         anchor = event_anchor(self, ctx.city, ctx.country) if ctx.city and ctx.country else None
         return Ask(core=core, context=ctx, anchor=anchor, within=scope.within, within_name=scope.within_name,
-                   feature=feature, near=near)  # fmt: skip
+                   feature=feature)  # fmt: skip
 
     def _pool(self, core: str, context: GeoContext, text: str) -> tuple[list[Found], dict[str, str]]:
         """The candidates of every offline backend; those of the online ones only when that finds nothing."""

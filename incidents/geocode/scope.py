@@ -13,9 +13,11 @@ from .names import normalise
 
 if TYPE_CHECKING:
     from .ranker import Ranked
-    from .resolver import PlaceResolver
+    from .resolver import Choice, PlaceResolver
 
-__all__ = ["Scope", "scope_of", "event_anchor"]
+__all__ = ["Scope", "scope_of", "event_anchor", "OUTER_MEMO"]
+
+OUTER_MEMO = 16_384  # trailing texts whose ranking a resolver remembers
 
 
 @dataclass(frozen=True)
@@ -41,9 +43,8 @@ def scope_of(resolver: PlaceResolver, trailing: tuple[str, ...], context: GeoCon
     """
     if not trailing:
         return Scope(context)
-    try:
-        outer = resolver.offline().choices(", ".join(trailing), context)
-    except PlaceNotFound:
+    outer = _outer(resolver, ", ".join(trailing), context)
+    if outer is None:
         return Scope(context)
     exact = [r for r in outer.ranked if r.signals.get("name", -99.0) >= -0.5]
     if not exact:
@@ -66,6 +67,20 @@ def scope_of(resolver: PlaceResolver, trailing: tuple[str, ...], context: GeoCon
         # "the presidential palace, Conakry": a landmark named generically is the one of the city after the comma
         scoped = scoped.model_copy(update={"city": name})
     return Scope(scoped, within=found, within_name=name, strict=strict, enclosing=pick, enclosing_name=name)
+
+
+def _outer(resolver: PlaceResolver, text: str, context: GeoContext) -> Choice | None:
+    """The trailing text's own ranking (offline), remembered: "…, Venezuela" follows thousands of names."""
+    memo = resolver._outer_memo
+    key = (text, context.country, context.city)
+    if key not in memo:
+        if len(memo) >= OUTER_MEMO:
+            memo.clear()
+        try:
+            memo[key] = resolver.offline().choices(text, context)
+        except PlaceNotFound:
+            memo[key] = None
+    return memo[key]
 
 
 def _homes(resolver: PlaceResolver, core: str) -> set[str]:

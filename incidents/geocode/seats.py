@@ -48,6 +48,9 @@ class SeatEntry(BaseModel):
     kind: Kind
     name: str = Field(min_length=1)
     aliases: tuple[str, ...] = ()
+    aliases_in_context: tuple[str, ...] = Field(
+        default=(), description="short or common names (\"Arg\", \"Maidan\") that mean this entry only in its country"
+    )
     city: str = Field(min_length=1)
     country: str = Field(pattern=r"^[A-Z]{2}$")
     lat: float = Field(ge=-90, le=90)
@@ -135,9 +138,12 @@ class SeatsBackend:
         self._places = places
         self._generic = {normalise(p): kind for kind, ps in table.generic.items() for p in ps}
         self._names: dict[str, list[SeatEntry]] = {}
+        self._local: dict[str, list[SeatEntry]] = {}
         for entry in self.entries:
             for alias in dict.fromkeys(normalise(a) for a in (entry.name, *entry.aliases)):
                 self._names.setdefault(alias, []).append(entry)
+            for alias in dict.fromkeys(normalise(a) for a in entry.aliases_in_context):
+                self._local.setdefault(alias, []).append(entry)
         self._anchors: dict[tuple[str, str | None], PlaceCandidate | None] = {}
 
     @property
@@ -154,7 +160,8 @@ class SeatsBackend:
         kind = self._generic.get(" ".join(words[1:]) if len(words) > 1 and words[0] in _ARTICLES else key)
         if kind is not None:
             return self._in_city(kind, name, context)
-        hits = self._names.get(key)
+        local = [e for e in self._local.get(key, ()) if e.country == context.country]
+        hits = self._names.get(key, []) + [e for e in local if e not in self._names.get(key, [])]
         if not hits:
             return []
         ranked = sorted(hits, key=lambda e: (bool(context.country) and e.country != context.country, e.size_m, e.id))

@@ -211,7 +211,8 @@ class _Builder:
                 demonym = demonym.strip()
                 if len(demonym) < 4:
                     continue
-                plural = [demonym + "s"] if demonym[-1] in "ni" else []  # Russians, Israelis; not Chineses
+                # Russians, Israelis, Czechs, Thais; not Chineses, Swisss, Englishs
+                plural = [] if demonym.endswith(("s", "x", "z", "sh", "ese")) else [demonym + "s"]
                 self.name(i, [demonym, *plural], DEMONYM_SCORE)
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..compose import compose_map
+from ..compose import compose_map, write_assets
 from ..export.geojson import sibling, write_geojson
 from .common import map_inputs, write_unresolved
 from .outputs import Output, check_outputs, committed, ensure_output_dir, unresolved_path
@@ -20,7 +20,7 @@ from .outputs import Output, check_outputs, committed, ensure_output_dir, unreso
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("demo-out"),
     show_default=True,
-    help="Folder to write map.html and map.geojson into (created if missing).",
+    help="Folder to write map.html, map.geojson and the map's scripts (assets/) into (created if missing).",
 )
 @click.option("--self-contained", is_flag=True, help="Inline every script and style (no network needed; no basemap).")
 def command(output_dir: Path, self_contained: bool) -> None:
@@ -39,11 +39,19 @@ def command(output_dir: Path, self_contained: bool) -> None:
         Output(unresolved_path(html_path), option, "the unresolved list"),
     ]
     check_outputs([], outputs)  # a folder in the way of map.html is one line and exit 2, before any work
+    # A linked page with the vendored scripts beside it: the demo opens with no network (and uses the CDN and the
+    # basemap when there is one). The scripts are the same files every run, so they are written outside the set.
+    assets_dir = None if self_contained else output_dir / "assets"
+    if assets_dir:
+        ensure_output_dir(assets_dir, "-o/--output-dir")
+        write_assets(assets_dir)
     with committed(outputs):
         with as_file(files("seeds").joinpath("caracas.yaml")) as seed:
             mapped = map_inputs([Path(seed)])
-        written = [compose_map(mapped).save(html_path, self_contained=self_contained)]
+        written = [compose_map(mapped).save(html_path, self_contained=self_contained, assets_dir=assets_dir)]
         written += write_geojson(mapped, geojson_path, polygons=True)
         written.append(write_unresolved(mapped, html_path))
     for path in written:
         click.echo(f"wrote {path}")
+    if assets_dir:
+        click.echo(f"wrote {assets_dir}/ (the map's scripts, used when the CDN cannot be reached)")

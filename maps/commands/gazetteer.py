@@ -102,3 +102,61 @@ def build(extract: Path, output: Path, country: str | None) -> None:
     date = contents.date or _file_date(extract)
     write_pack(places, output, source=f"OpenStreetMap extract {extract.name}", date=date)
     _report(places, counts, output)
+
+
+@command.command("fetch")
+@click.argument("place")
+@_pack_output
+@click.option("--radius-km", type=click.FloatRange(0.5, 60.0), default=None,
+              help="Fetch this far around the place (default: the place's own radius, at least 3 km).")
+def fetch(place: str, output: Path, country: str | None, radius_km: float | None) -> None:
+    """Fetch a pack around PLACE ("Conakry, GN") from the Overpass API (opt-in network; cached).
+
+    One request, with our user agent and rate limit; INCIDENT_MAP_OVERPASS_URL names your own server.
+
+    \b
+    Example:
+      incident-map gazetteer fetch "Conakry, GN" -o conakry.gpkg
+    """
+    from incidents.errors import PlaceNotFound
+    from incidents.geocode import default_resolver
+    from incidents.geocode.osm_pack import pack_places, write_pack
+    from incidents.geocode.overpass import OverpassClient, overpass_query, pieces_from_answer
+
+    from .geocode import parse_context
+
+    _check_suffix(output)
+    check_outputs([], [Output(output, "-o/--output")])
+    context = parse_context(place)
+    code = _country(country) or context.country
+    name = context.city or place
+    client = OverpassClient()  # a bad INCIDENT_MAP_OVERPASS_URL is refused before anything is asked
+    try:
+        where = default_resolver().offline().resolve(name, context.model_copy(update={"city": None}))
+    except PlaceNotFound as exc:
+        raise InputError(f"{exc}; give a city the offline gazetteers know, as \"City, CC\"", record=repr(place),
+                         field="place") from exc
+    radius_m = radius_km * 1000 if radius_km else max(3_000.0, where.radius_m)
+    south, west, north, east = _box(where.lat, where.lon, radius_m)
+    centre = where.entry.name if where.entry else name
+    click.echo(f"asking {client.url} for places within {radius_m / 1000:,.1f} km of {centre} "
+               f"({where.lat:.4f}, {where.lon:.4f}) ...", err=True)
+    answer, cached = client.run(overpass_query(south, west, north, east))
+    if cached:
+        click.echo(f"(answer from the cache in {client.cache})", err=True)
+    pieces = pieces_from_answer(answer)
+    click.echo(f"{len(pieces):,} objects received", err=True)
+    counts: Counter[str] = Counter()
+    places = pack_places(pieces, country=code, city=context.city, counts=counts)
+    stamp = str((answer.get("osm3s") or {}).get("timestamp_osm_base") or "")[:10] or None
+    write_pack(places, output, source=f"OpenStreetMap via the Overpass API ({client.url}) around {place}", date=stamp)
+    _report(places, counts, output)
+
+
+def _box(lat: float, lon: float, radius_m: float) -> tuple[float, float, float, float]:
+    """(south, west, north, east) of the square that holds the circle."""
+    import math
+
+    dlat = radius_m / 111_320.0
+    dlon = radius_m / (111_320.0 * max(0.05, math.cos(math.radians(lat))))
+    return max(-90.0, lat - dlat), max(-180.0, lon - dlon), min(90.0, lat + dlat), min(180.0, lon + dlon)

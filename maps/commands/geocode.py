@@ -2,47 +2,23 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 import orjson
-from pydantic import ValidationError
 
 from incidents.errors import InputError, PlaceNotFound
 from incidents.geocode import default_resolver
-from incidents.geocode.countries import COUNTRY_HINT, country_code
-from incidents.models import GazetteerRef, GeoContext, PlaceRole
+from incidents.geocode.context import parse_context
+from incidents.models import GazetteerRef, PlaceRole
 
 from .common import gazetteer_option
 
-
-def parse_context(text: str | None) -> GeoContext:
-    """'Caracas, VE' or 'Lima, Peru' -> city and country; 'VE', 'PER' or 'Peru' alone -> the country only.
-
-    The last of several comma-separated parts must be a country (ISO alpha-2 or alpha-3 code or English name); one
-    part is a country when it names one, else a city (two letters alone must be a country code). The result is
-    validated by GeoContext, as the YAML loader validates `context`; an unknown country is an InputError (exit 2).
-    """
-    if not text:
-        return GeoContext()
-    parts = [p.strip() for p in text.split(",") if p.strip()]
-    if not parts:
-        return GeoContext()
-    last = parts[-1]
-    country = country_code(last)
-    # alone, two letters can only be a country code; three may be a city ("Ica", "Ufa")
-    looks_like_code = len(last.replace(".", "")) == 2 and last.replace(".", "").isalpha()
-    if country is None and (len(parts) > 1 or looks_like_code):
-        raise InputError(f"unknown country {last[:60]!r}; {COUNTRY_HINT}", field="--context")
-    city = ", ".join(parts[:-1] if country else parts) or None
-    try:
-        return GeoContext(country=country, city=city)
-    except ValidationError as exc:
-        raise InputError(
-            exc.errors(include_url=False)[0]["msg"].removeprefix("Value error, "), field="--context"
-        ) from exc
+__all__ = ["command", "parse_context"]
 
 
 @click.command("geocode")
-@click.argument("place")
+@click.argument("place", required=False)
 @click.option(
     "--context",
     help='Where the event is, as "City, Country" (ISO code or English name), e.g. "Caracas, VE" or "Lima, Peru".',
@@ -56,15 +32,39 @@ def parse_context(text: str | None) -> GeoContext:
 )
 @click.option("--online", type=click.Choice(["nominatim", "photon"]), default=None, help="Also ask an online geocoder.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@click.option(
+    "--batch",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Geocode every row of this CSV (columns text, and optionally id, context, doc) into -o OUT.jsonl.",
+)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="With --batch: the JSON Lines file to write."
+)
 @gazetteer_option
-def command(place: str, context: str | None, role: str, online: str | None, as_json: bool, gazetteers) -> None:
-    """Show where PLACE TEXT resolves, with its radius, precision and matched entry.
+def command(
+    place: str | None, context: str | None, role: str, online: str | None, as_json: bool, batch: Path | None,
+    output: Path | None, gazetteers,
+) -> None:  # fmt: skip
+    """Show where PLACE TEXT resolves, with its radius, precision, matched entry and the reason it was chosen.
+
+    With --batch PLACES.csv -o OUT.jsonl, every row's `text` instead (one JSON object per row, in order; rows that
+    share a `doc` are resolved together; a row's `context` overrides --context).
 
     \b
-    Example:
+    Examples:
       incident-map geocode "in the vicinity of the presidential palace" --context "Caracas, VE"
+      incident-map geocode --batch places.csv -o places.jsonl --context "Niamey, NE"
     """
     ctx = parse_context(context)
+    if batch is not None or output is not None:
+        if place is not None or batch is None or output is None:
+            raise InputError("give either PLACE or --batch PLACES.csv with -o OUT.jsonl", field="--batch")
+        from .geocode_batch import run_batch
+
+        run_batch(batch, output, ctx, default_resolver(online, gazetteers=gazetteers), PlaceRole(role), gazetteers)
+        return
+    if place is None:
+        raise InputError("give the PLACE text to resolve (or --batch PLACES.csv -o OUT.jsonl)", field="place")
     try:
         result = default_resolver(online, gazetteers=gazetteers).resolve(place, ctx, role=PlaceRole(role))
     except PlaceNotFound as exc:
@@ -81,6 +81,7 @@ def command(place: str, context: str | None, role: str, online: str | None, as_j
         f"precision  {result.precision.value}",
         f"qualifier  {result.qualifier or '-'}   role {result.role.value}",
         f"method     {result.method}   score {result.score:.2f}",
+        f"reason     {result.reason or '-'}",
     ]
     click.echo("\n".join(lines))
 

@@ -8,10 +8,10 @@ import click
 
 from incidents.errors import InputError
 
-from ..compose import MapOptions, compose_map
+from ..compose import MapOptions, compose_map, write_assets
 from ..tiles import tile_source
 from .common import input_options, inputs_argument, map_inputs, write_unresolved
-from .outputs import Output, check_outputs, committed, unresolved_path
+from .outputs import Output, check_outputs, committed, ensure_output_dir, unresolved_path
 
 
 @click.command("render")
@@ -34,6 +34,11 @@ from .outputs import Output, check_outputs, committed, unresolved_path
 @click.option("--cluster", is_flag=True, help="Add an optional marker-cluster overlay.")
 @click.option("--heat", is_flag=True, help="Add an optional heat overlay.")
 @click.option("--asset-base", help="Load Leaflet from this URL/folder instead of the CDN (intranets, tests).")
+@click.option(
+    "--assets-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Also write the map's scripts into this folder; the page uses them when the CDN cannot be reached.",
+)
 @input_options
 def command(
     inputs,
@@ -47,6 +52,7 @@ def command(
     cluster,
     heat,
     asset_base,
+    assets_dir,
     article_date,
     tz,
     online,
@@ -63,9 +69,13 @@ def command(
     Example:
       incident-map render seeds/caracas.yaml -o caracas.html --geojson caracas.geojson
       incident-map render article.txt --date 2026-01-06 --tz America/Caracas -o night.html --self-contained
+      incident-map render seeds/caracas.yaml -o out/map.html --assets-dir out/assets   # opens with no network
     """
     if png_tiles and not png:
         raise InputError("--png-tiles only draws a basemap under --png OUT.png; add --png", field="--png-tiles")
+    if assets_dir and self_contained:
+        raise InputError("--assets-dir is for a linked page: a --self-contained map already holds every script",
+                         field="--assets-dir")
     tiles = tile_source(png_tiles) if png_tiles else None  # checked before the (slow) geocoding
     outputs = [
         Output(output, "-o/--output", suffixes=(".html", ".htm"), bare=True),
@@ -74,11 +84,16 @@ def command(
     outputs += [Output(path, option, suffixes=(suffix,)) for path, option, suffix in
                 ((geojson, "--geojson", ".geojson"), (png, "--png", ".png")) if path]
     check_outputs([*inputs, policy, *gazetteers], outputs)
+    options = MapOptions(cluster=cluster, heat=heat)
+    if assets_dir:  # the same files every run (the pinned releases), so they are written outside the output set
+        ensure_output_dir(assets_dir, "--assets-dir")
+        write_assets(assets_dir, options)
     with committed(outputs):  # every file whole first, then all renamed together: all new or all old
         mapped = map_inputs(inputs, article_date=article_date, tz=tz, online=online, no_merge=no_merge, policy=policy,
                             gazetteers=gazetteers, table_format=table_format, columns=columns, strict=strict)
-        incident_map = compose_map(mapped, title=title, options=MapOptions(cluster=cluster, heat=heat))
-        written = [incident_map.save(output, self_contained=self_contained, embed=embed, asset_base=asset_base)]
+        incident_map = compose_map(mapped, title=title, options=options)
+        written = [incident_map.save(output, self_contained=self_contained, embed=embed, asset_base=asset_base,
+                                     assets_dir=assets_dir)]
         if geojson:
             from ..export.geojson import write_geojson
 
@@ -90,3 +105,5 @@ def command(
         written.append(write_unresolved(mapped, output))
     for path in written:
         click.echo(f"wrote {path}")
+    if assets_dir:
+        click.echo(f"wrote {assets_dir}/ (the map's scripts, used when the CDN cannot be reached)")

@@ -7,6 +7,7 @@
   var STEPS = 200;
   var MAX_ZOOM = 19;   /* for a map without a basemap: the deepest zoom of our basemaps */
   var STACK_LIMIT = 100;   /* incidents listed under one click; zooming in narrows a longer list */
+  var MARKER_RADIUS = 12;  /* 24 px markers: glyph and status readable at city zoom */
 
   /* A canvas circle marker with the event type's glyph: filled for confirmed, hollow and dashed for unconfirmed. */
   var GlyphMarker = L.CircleMarker.extend({
@@ -42,12 +43,44 @@
     sprites[key] = c;
     return c;
   }
+  /* The count of incidents at one point, drawn on the top marker of a stack. */
+  var badges = {};
+  function badge(n) {
+    var found = badges[n];
+    if (found) { return found; }
+    var dpr = Math.max(1, Math.ceil(root.devicePixelRatio || 1)), text = n > 99 ? "99+" : String(n);
+    var w = Math.max(16, 7 * text.length + 8), h = 16, c = document.createElement("canvas");
+    c.width = w * dpr;
+    c.height = h * dpr;
+    var ctx = c.getContext("2d");
+    ctx.scale(dpr, dpr);
+    ctx.beginPath();
+    ctx.arc(h / 2, h / 2, h / 2 - 1, Math.PI / 2, Math.PI * 1.5, false);
+    ctx.arc(w - h / 2, h / 2, h / 2 - 1, Math.PI * 1.5, Math.PI / 2, false);
+    ctx.closePath();
+    ctx.fillStyle = "#222";
+    ctx.fill();
+    ctx.lineWidth = 1.5;
+    ctx.strokeStyle = "#fff";
+    ctx.stroke();
+    ctx.fillStyle = "#fff";
+    ctx.font = "bold 11px 'DejaVu Sans', sans-serif";
+    ctx.textAlign = "center";
+    ctx.textBaseline = "middle";
+    ctx.fillText(text, w / 2, h / 2 + 0.5);
+    badges[n] = { canvas: c, w: w, h: h };
+    return badges[n];
+  }
   L.Canvas.include({
     _updateGlyph: function (layer) {
       if (!this._drawing || layer._empty()) { return; }
       var p = layer._point, r = Math.max(Math.round(layer._radius), 1), size = 2 * r + 4;
       this._ctx.globalAlpha = 1;
       this._ctx.drawImage(sprite(layer.options, r), p.x - size / 2, p.y - size / 2, size, size);
+      if (layer.stack > 1) {
+        var b = badge(layer.stack);
+        this._ctx.drawImage(b.canvas, p.x + r * 0.45, p.y - r - b.h / 2 + 2, b.w, b.h);
+      }
     }
   });
 
@@ -77,6 +110,13 @@
     this.build();
   }
 
+  /* Statuses in drawing order: hollow (unconfirmed) first, so a filled, confirmed marker is never under one. */
+  IncidentLayers.prototype.drawOrder = function () {
+    var order = this.data.statuses.map(function (s, si) { return si; });
+    var statuses = this.data.statuses;
+    return order.sort(function (a, b) { return (statuses[a].solid ? 1 : 0) - (statuses[b].solid ? 1 : 0) || a - b; });
+  };
+
   IncidentLayers.prototype.build = function () {
     var self = this, data = this.data, map = this.map;
     data.statuses.forEach(function (s, si) {
@@ -89,19 +129,47 @@
           fill: true, fillColor: s.color, fillOpacity: s.fillOpacity, opacity: 0.9, si: si, idx: i
         });
         var marker = new GlyphMarker([cols.lat[i], cols.lon[i]], {
-          radius: 9, renderer: self.renderer, color: s.color, solid: s.solid, glyph: type.glyph, si: si, idx: i
+          radius: MARKER_RADIUS, renderer: self.renderer, color: s.color, solid: s.solid, glyph: type.glyph, si: si,
+          idx: i
         });
         items.push([circle, marker]);
-        group.addLayer(circle);
-        group.addLayer(marker);
       }
       group.on("click", function (ev) { self.onClick(ev); });
       group.on("remove", function (ev) {  /* a status layer switched off takes its incidents' popup with it */
-        if (!ev.propagatedFrom && self.infoStatuses[si]) { map.closePopup(self.info); }
+        if (ev.propagatedFrom) { return; }
+        if (self.infoStatuses[si]) { map.closePopup(self.info); }
+        if (self.built) { self.refilter(); }  /* the stack counts lose its incidents */
+      });
+      group.on("add", function (ev) {  /* switched on again: back into the drawing order, not on top of it */
+        if (!ev.propagatedFrom && self.built) { self.refilter(); }
       });
       group.addTo(map);
       self.groups.push(group);
       self.items.push(items);
+    });
+    this.fill();
+    this.built = true;
+  };
+
+  /* Adds every shown incident to its status layer: all circles first, then all markers, each in drawing order, so
+     markers are never under a circle and confirmed markers are on top; a marker at the point of other shown
+     incidents carries their count. */
+  IncidentLayers.prototype.fill = function () {
+    var self = this, order = this.drawOrder(), counts = {}, shown = [];
+    order.forEach(function (si) {
+      var c = self.data.statuses[si].incidents, on = self.map.hasLayer(self.groups[si]);
+      self.items[si].forEach(function (pair, i) {
+        if (!self.visible(si, i)) { return; }
+        var key = c.lat[i] + "," + c.lon[i];
+        if (on) { counts[key] = (counts[key] || 0) + 1; }
+        shown.push([si, pair, key]);
+      });
+    });
+    [0, 1].forEach(function (part) {
+      shown.forEach(function (e) {
+        if (part === 1) { e[1][1].stack = counts[e[2]] || 0; }
+        self.groups[e[0]].addLayer(e[1][part]);
+      });
     });
   };
 
@@ -113,26 +181,49 @@
     }).join(" ");
   }
 
+  /* Text that may be in any script (an Arabic name, a Hebrew place) isolated from what surrounds it, so the dates,
+     handles and dots around it stay in their order. `html` is a payload string (escaped in Python). */
+  function iso(html, cls) {
+    return '<span dir="auto" class="im-iso' + (cls ? " " + cls : "") + '">' + html + "</span>";
+  }
+
+  /* The rows of an incident's <dl>: [term, definition html]. Add a row here to show something more. */
+  IncidentLayers.prototype.popupRows = function (si, i) {
+    var S = this.data.strings, s = this.data.statuses[si], c = s.incidents, n = c.reports[i].length, rows = [];
+    if (c.span[i] >= 0) {
+      rows.push(["When", S[c.time[i]] + '<br><span class="im-muted">the time all ' + n + " reports allow</span>"]);
+      rows.push(["Reports span", S[c.span[i]]]);
+    } else {
+      rows.push(["When", S[c.time[i]]]);
+    }
+    rows.push(["Where", iso(S[c.place[i]]) + ' <span class="im-muted">(' + S[c.precision[i]] + ")</span>" +
+      (c.unmatched[i] >= 0 ? '<br><span class="im-unmatched">' + S[c.unmatched[i]] + "</span>" : "")]);
+    rows.push(["Why " + s.label.toLowerCase(), S[c.reason[i]]]);
+    return rows;
+  };
+
+  /* One report: who (isolated), when, hedges, the post's own words (quoted, when we have them), our summary, links. */
+  IncidentLayers.prototype.reportItem = function (si, i, r) {
+    var S = this.data.strings, c = this.data.statuses[si].incidents, src = this.data.sources[r[0]];
+    return "<li><b>" + iso(src.label) + "</b>" + (src.name ? " " + iso(src.name, "im-muted") : "") +
+      " · " + S[r[1] < 0 ? c.time[i] : r[1]] +
+      (r[2] >= 0 ? ' <span class="im-hedge">hedged: ' + iso(S[r[2]]) + "</span>" : "") +
+      (r[5] ? '<div class="im-quote" dir="auto">“' + r[5] + "”</div>" : "<br>") +
+      (r[5] ? '<span class="im-muted">Summary: </span>' : "") + iso(r[3]) +
+      (r[4].length ? '<br><span class="im-links">' + links(r[4]) + "</span>" : "") +
+      (r[6] && r[6].length ? '<br><span class="im-attrs">' + r[6].map(function (kv) {
+        return iso(kv[0], "im-muted") + ": " + iso(kv[1]);  /* the table's own columns, escaped in Python */
+      }).join(" · ") + "</span>" : "") + "</li>";
+  };
+
   IncidentLayers.prototype.popup = function (si, i) {
-    var data = this.data, S = data.strings, s = data.statuses[si], c = s.incidents, type = data.types[c.type[i]];
+    var self = this, data = this.data, s = data.statuses[si], c = s.incidents, type = data.types[c.type[i]];
     var html = '<div class="im-popup"><div class="im-badge im-' + s.key + '">' + swatch(s) + s.label +
       (c.override[i] ? " · analyst override" : "") + "</div>" +
-      "<h4>" + type.glyph + " " + c.title[i] + "</h4><dl>" +
-      "<dt>When</dt><dd>" + S[c.time[i]] + "</dd>" +
-      "<dt>Where</dt><dd>" + S[c.place[i]] + " <span class=\"im-muted\">(" + S[c.precision[i]] + ")</span>" +
-      (c.unmatched[i] >= 0 ? '<br><span class="im-unmatched">' + S[c.unmatched[i]] + "</span>" : "") + "</dd>" +
-      "<dt>Why " + s.label.toLowerCase() + "</dt><dd>" + S[c.reason[i]] + "</dd></dl>" +
-      "<h5>" + c.reports[i].length + (c.reports[i].length === 1 ? " report" : " reports") + "</h5><ol>";
-    c.reports[i].forEach(function (r) {
-      var src = data.sources[r[0]];
-      html += "<li><b>" + src.label + "</b>" + (src.name ? " <span class=\"im-muted\">" + src.name + "</span>" : "") +
-        " · " + S[r[1] < 0 ? c.time[i] : r[1]] +
-        (r[2] >= 0 ? ' <span class="im-hedge">hedged: ' + S[r[2]] + "</span>" : "") +
-        "<br>" + r[3] + (r[4].length ? '<br><span class="im-links">' + links(r[4]) + "</span>" : "") +
-        (r[5] && r[5].length ? '<br><span class="im-attrs">' + r[5].map(function (kv) {
-          return '<span class="im-muted">' + kv[0] + ":</span> " + kv[1];
-        }).join(" · ") + "</span>" : "") + "</li>";
-    });
+      "<h4>" + type.glyph + " " + iso(c.title[i]) + "</h4><dl>";
+    this.popupRows(si, i).forEach(function (row) { html += "<dt>" + row[0] + "</dt><dd>" + row[1] + "</dd>"; });
+    html += "</dl><h5>" + c.reports[i].length + (c.reports[i].length === 1 ? " report" : " reports") + "</h5><ol>";
+    c.reports[i].forEach(function (r) { html += self.reportItem(si, i, r); });
     return html + "</ol></div>";
   };
 
@@ -191,7 +282,7 @@
     hits.slice(0, STACK_LIMIT).forEach(function (h, n) {
       var s = data.statuses[h[0]], c = s.incidents, i = h[1], type = data.types[c.type[i]];
       html += '<li><button type="button" class="im-stack-open" data-act="open" data-n="' + n + '">' +
-        '<span class="im-glyph">' + type.glyph + "</span> " + c.title[i] + "</button>" +
+        '<span class="im-glyph">' + type.glyph + "</span> " + iso(c.title[i]) + "</button>" +
         '<span class="im-stack-meta"><span class="im-badge im-' + s.key + '">' + swatch(s) + s.label + "</span> " +
         '<span class="im-muted">' + S[c.time[i]] + "</span></span></li>";
     });
@@ -236,13 +327,8 @@
 
   /* Re-apply the type and time filters; layer visibility (the layer control) is untouched. */
   IncidentLayers.prototype.refilter = function () {
-    var self = this;
-    this.groups.forEach(function (group, si) {
-      group.clearLayers();
-      self.items[si].forEach(function (pair, i) {
-        if (self.visible(si, i)) { group.addLayer(pair[0]); group.addLayer(pair[1]); }
-      });
-    });
+    this.groups.forEach(function (group) { group.clearLayers(); });
+    this.fill();
     this.map.fire("incidentfilter");
   };
 
@@ -407,7 +493,7 @@
       });
       html += '<div class="im-note"><b>Circles</b>Each incident happened somewhere inside its circle: the radius is the ' +
         "named place's size, widened by the report's wording (\"near\", \"around\", \"heading to\").</div>";
-      box.innerHTML = html;
+      box.appendChild(div("im-body", html));
       L.DomEvent.disableClickPropagation(box);
       L.DomEvent.disableScrollPropagation(box);
       return box;
@@ -415,15 +501,38 @@
     return ctl.addTo(map);
   }
 
-  function fmtTime(seconds, tz) {
+  /* Moments written as the popups write them (layers/timelabels.py): "5 Jan 2026 21:00", and the zone once, as
+     "UTC−4, America/Caracas". */
+  var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+  function moment(seconds, tz) {
+    var date = new Date(seconds * 1000), got = {};
     try {
-      return new Intl.DateTimeFormat("en-GB", {
-        timeZone: tz, day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit",
-        timeZoneName: "short"
-      }).format(new Date(seconds * 1000));
+      new Intl.DateTimeFormat("en-GB", {
+        timeZone: tz, day: "numeric", month: "numeric", year: "numeric", hour: "2-digit", minute: "2-digit",
+        hourCycle: "h23", timeZoneName: "longOffset"
+      }).formatToParts(date).forEach(function (p) { got[p.type] = p.value; });
     } catch (e) {
-      return new Date(seconds * 1000).toISOString().slice(0, 16).replace("T", " ") + " UTC";
+      var iso = date.toISOString();
+      got = { day: String(Number(iso.slice(8, 10))), month: iso.slice(5, 7), year: iso.slice(0, 4),
+              hour: iso.slice(11, 13), minute: iso.slice(14, 16), timeZoneName: "GMT" };
+      tz = "UTC";
     }
+    var off = /GMT([+-])(\d\d):(\d\d)/.exec(got.timeZoneName || "");
+    var offset = off ? "UTC" + (off[1] === "-" ? "\u2212" : "+") + Number(off[2]) + (off[3] !== "00" ? ":" + off[3] : "")
+      : "UTC+0";
+    return { text: Number(got.day) + " " + MONTHS[Number(got.month) - 1] + " " + got.year + " " + got.hour + ":" + got.minute,
+             zone: tz === "UTC" || tz === "Etc/UTC" ? "UTC" : offset + ", " + tz, offset: offset };
+  }
+
+  function fmtTime(seconds, tz) {
+    var m = moment(seconds, tz);
+    return m.text + " (" + m.zone + ")";
+  }
+
+  function fmtRange(t0, t1, tz) {
+    var a = moment(t0, tz), b = moment(t1, tz);
+    if (a.zone !== b.zone) { return a.text + " " + a.offset + " – " + b.text + " " + b.offset + " (" + tz + ")"; }
+    return a.text + " – " + b.text + " (" + a.zone + ")";
   }
 
   function timeControl(map, layers, data) {
@@ -447,7 +556,7 @@
       function apply() {
         if (all.checked) {
           layers.timeLimit = null;
-          label.textContent = fmtTime(t0, data.timezone) + " – " + fmtTime(t1, data.timezone);
+          label.textContent = fmtRange(t0, t1, data.timezone);
         } else {
           var at = t0 + step * Number(slider.value);
           layers.timeLimit = cum.checked ? [t0, at] : [at - step / 2, at + step / 2];
@@ -470,7 +579,7 @@
         }, 120);
       });
       L.DomEvent.disableClickPropagation(box);
-      label.textContent = fmtTime(t0, data.timezone) + " – " + fmtTime(t1, data.timezone);
+      label.textContent = fmtRange(t0, t1, data.timezone);
       return box;
     };
     return ctl.addTo(map);
@@ -514,10 +623,12 @@
     return ctl.addTo(map);
   }
 
-  function notice(map, text) {
+  function notice(map, text, layout) {
     var ctl = L.control({ position: "bottomleft" });
     ctl.onAdd = function () { return div("im-notice", text); };
-    return ctl.addTo(map);
+    ctl.addTo(map);
+    if (layout) { layout.update(); }
+    return ctl;
   }
 
   /* Context notes (claims with no place, so not on the map) in a panel that opens from the title box. */
@@ -528,8 +639,8 @@
       (notes.length === 1 ? " context note" : " context notes") + "</summary>" +
       '<div class="im-muted">Claims with no place: not on the map.</div><ol>';
     notes.forEach(function (n) {
-      var meta = [n.source, n.time].filter(function (t) { return t; }).join(" · ");
-      html += "<li>" + n.text + (meta ? '<br><span class="im-muted">' + meta + "</span>" : "") +
+      var meta = [n.source ? iso(n.source) : "", n.time].filter(function (t) { return t; }).join(" · ");
+      html += "<li>" + iso(n.text) + (meta ? '<br><span class="im-muted">' + meta + "</span>" : "") +
         (n.hedges ? ' <span class="im-hedge">hedged: ' + n.hedges + "</span>" : "") + "</li>";
     });
     return html + "</ol></details>";
@@ -539,7 +650,7 @@
     var ctl = L.control({ position: "topright" });
     ctl.onAdd = function () {
       var c = data.counts;
-      var box = div("im-title", "<b>" + data.title + "</b><br><span class=\"im-muted\">" + c.incidents +
+      var box = div("im-title", "<b>" + iso(data.title) + "</b><br><span class=\"im-muted\">" + c.incidents +
         " incidents from " + c.mapped + " reports · " + c.unresolved + " unresolved · " + c.notes +
         " context notes</span>" + notesPanel(data));
       L.DomEvent.disableClickPropagation(box);
@@ -559,28 +670,37 @@
       if (data.bounds) { map.fitBounds(data.bounds, { padding: [20, 20], maxZoom: 16 }); }
       else { map.setView([0, 0], 2); }
       var layers = new IncidentLayers(map, data, opts);
-      titleBox(map, data);
-      layerControl(map, layers, data, opts, tiles);
-      legend(map, layers, data);
-      timeControl(map, layers, data);
+      var title = titleBox(map, data);
+      var layerCtl = layerControl(map, layers, data, opts, tiles);
+      var legendCtl = legend(map, layers, data);
+      var time = timeControl(map, layers, data);
       L.control.scale({ metric: true, imperial: false }).addTo(map);
       if (L.control.fullscreen) { L.control.fullscreen({ position: "topleft" }).addTo(map); }
       measureControl(map);
+      var mini = null;
       if (opts.minimapTiles && L.Control.MiniMap) {
-        new L.Control.MiniMap(L.tileLayer(opts.minimapTiles, { attribution: "" }), { toggleDisplay: true }).addTo(map);
+        mini = new L.Control.MiniMap(L.tileLayer(opts.minimapTiles, { attribution: "" }), { toggleDisplay: true });
+        mini.addTo(map);
       }
       if (data.attribution) { map.attributionControl.addAttribution("Reports: " + data.attribution); }
+      var layout = new root.IncidentLayout(map, {
+        title: title.getContainer(), layers: layerCtl.getContainer(), legend: legendCtl.getContainer(),
+        time: time ? time.getContainer() : null, minimap: mini ? mini.getContainer() : null, minimapControl: mini
+      });
+      var notes = title.getContainer().querySelector(".im-notes");
+      if (notes) { notes.addEventListener("toggle", function () { layout.update(); }); }
       var warned = false;
       function offline() {
         if (warned) { return; }
         warned = true;
-        notice(map, "Basemap tiles could not load (offline?). Incidents, legend and controls still work.");
+        notice(map, "Basemap tiles could not load (offline?). Incidents, legend and controls still work.", layout);
       }
       Object.keys(tiles).forEach(function (k) { tiles[k].on("tileerror", offline); });
       if (opts.selfContained) {
         notice(map, "Offline, self-contained map: no basemap (tiles need a network). Incidents, legend and controls work.");
       }
-      root.incidentMap = { map: map, layers: layers };
+      layout.update();
+      root.incidentMap = { map: map, layers: layers, layout: layout };
       document.documentElement.setAttribute("data-incident-map", "ready");
       return layers;
     }
