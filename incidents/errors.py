@@ -51,7 +51,8 @@ class InputError(IncidentMapError, ValueError):
 
     def one_line(self) -> str:
         """The error as one line: `file: record: field: message`."""
-        parts = [p for p in (self.path, self.record, f"field '{self.field}'" if self.field else None) if p]
+        parts = [" ".join(p.split()) for p in (self.path, self.record, f"field '{self.field}'" if self.field else None)
+                 if p]  # a record or field quoted from the input may hold a line break: still one line
         text = " ".join(self.message.split())
         return ": ".join([*parts, text]) if parts else text
 

@@ -1,4 +1,8 @@
-"""Hostile strings: what strangers on the internet may put in any text field. Generated as families x wrappers."""
+"""Hostile strings: what strangers on the internet may put in any text field. Generated as families x wrappers.
+
+FAMILIES names the kinds (template syntax, HTML, attribute breaking, script breaking, JS strings, unicode tricks,
+look-alikes); `family_payloads(name)` is one family with every wrapper, as HOSTILE has them.
+"""
 
 from __future__ import annotations
 
@@ -6,69 +10,84 @@ from pathlib import Path
 
 import yaml
 
-_CORE = [
+FAMILIES: dict[str, list[str]] = {
     # Jinja / template syntax (folium and branca compile strings as templates)
-    "{{ 7*7 }}",
-    "{{7*'7'}}",
-    "{% for x in range(3) %}LOOP{% endfor %}",
-    "{{ config }}",
-    "{{ self }}",
-    "{{ ''.__class__.__mro__[1].__subclasses__() }}",
-    "{# comment #}",
-    "{% raw %}RAW{% endraw %}",
-    "{{ cycler.__init__.__globals__.os.popen('id').read() }}",
-    "{%- include 'x' -%}",
-    "{{ this.get_name() }}",
+    "template": [
+        "{{ 7*7 }}",
+        "{{7*'7'}}",
+        "{% for x in range(3) %}LOOP{% endfor %}",
+        "{{ config }}",
+        "{{ self }}",
+        "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+        "{# comment #}",
+        "{% raw %}RAW{% endraw %}",
+        "{{ cycler.__init__.__globals__.os.popen('id').read() }}",
+        "{%- include 'x' -%}",
+        "{{ this.get_name() }}",
+    ],
     # HTML / script injection
-    "<script>alert(1)</script>",
-    "<img src=x onerror=alert(2)>",
-    "<svg onload=alert(3)>",
-    "<iframe src=javascript:alert(4)>",
-    "<b onmouseover=alert(5)>hover</b>",
-    "<a href=javascript:alert(6)>click</a>",
-    "<style>*{display:none}</style>",
-    "<details open ontoggle=alert(7)>",
-    "<body onload=alert(8)>",
-    "<math><mi xlink:href=javascript:alert(9)>",
+    "html": [
+        "<script>alert(1)</script>",
+        "<img src=x onerror=alert(2)>",
+        "<svg onload=alert(3)>",
+        "<iframe src=javascript:alert(4)>",
+        "<b onmouseover=alert(5)>hover</b>",
+        "<a href=javascript:alert(6)>click</a>",
+        "<style>*{display:none}</style>",
+        "<details open ontoggle=alert(7)>",
+        "<body onload=alert(8)>",
+        "<math><mi xlink:href=javascript:alert(9)>",
+    ],
     # attribute breaking
-    '" onmouseover="alert(10)',
-    "' autofocus onfocus='alert(11)",
-    '"><script>alert(12)</script>',
-    "'><img src=x onerror=alert(13)>",
+    "attribute": [
+        '" onmouseover="alert(10)',
+        "' autofocus onfocus='alert(11)",
+        '"><script>alert(12)</script>',
+        "'><img src=x onerror=alert(13)>",
+    ],
     # script / comment / CDATA breaking
-    "</script><script>alert(14)</script>",
-    "</SCRIPT><script>alert(15)</script>",
-    "<!--",
-    "-->",
-    "]]>",
-    "<![CDATA[x]]>",
-    "</style><script>alert(16)</script>",
-    "</textarea><script>alert(17)</script>",
-    "</title><script>alert(18)</script>",
+    "breaking": [
+        "</script><script>alert(14)</script>",
+        "</SCRIPT><script>alert(15)</script>",
+        "<!--",
+        "-->",
+        "]]>",
+        "<![CDATA[x]]>",
+        "</style><script>alert(16)</script>",
+        "</textarea><script>alert(17)</script>",
+        "</title><script>alert(18)</script>",
+    ],
     # JS template literals and string breaking
-    "${alert(19)}",
-    "`${alert(20)}`",
-    "\\`; alert(21); //",
-    "'); alert(22); //",
-    '"); alert(23); //',
-    "\\u003cscript\\u003e",
+    "js": [
+        "${alert(19)}",
+        "`${alert(20)}`",
+        "\\`; alert(21); //",
+        "'); alert(22); //",
+        '"); alert(23); //',
+        "\\u003cscript\\u003e",
+    ],
     # unicode tricks
-    "line\u2028separator",
-    "para\u2029separator",
-    "\u202eevil\u202c",
-    "zero\u200bwidth\u200djoin",
-    "nul\x00byte",
-    "crlf\r\nline",
-    "bell\x07and\x1bescape",
-    "emoji 🚨👀🏳️‍🌈",
-    "\ufeffbom",
-    "ｓｃｒｉｐｔ＜＞",
-    "\u0000\u0001\u0002",
+    "unicode": [
+        "line\u2028separator",
+        "para\u2029separator",
+        "\u202eevil\u202c",
+        "zero\u200bwidth\u200djoin",
+        "nul\x00byte",
+        "crlf\r\nline",
+        "bell\x07and\x1bescape",
+        "emoji 🚨👀🏳️‍🌈",
+        "\ufeffbom",
+        "ｓｃｒｉｐｔ＜＞",
+        "\u0000\u0001\u0002",
+    ],
     # markup-ish look-alikes
-    "&lt;script&gt;alert(24)&lt;/script&gt;",
-    "&#60;img src=x onerror=alert(25)&#62;",
-    "%3Cscript%3Ealert(26)%3C/script%3E",
-]
+    "lookalike": [
+        "&lt;script&gt;alert(24)&lt;/script&gt;",
+        "&#60;img src=x onerror=alert(25)&#62;",
+        "%3Cscript%3Ealert(26)%3C/script%3E",
+    ],
+}
+_CORE = [payload for family in FAMILIES.values() for payload in family]
 _WRAPPERS = ["{}", "before {} after", "{}{}", "<p>{}</p>", "**{}**"]
 
 HOSTILE: list[str] = []
@@ -78,6 +97,17 @@ for _core in _CORE:
         if _s not in HOSTILE:
             HOSTILE.append(_s)
 HOSTILE += ["A" * 100_000, "{{" * 5_000, "<" * 10_000]
+
+
+def family_payloads(name: str) -> list[str]:
+    """The payloads of one family, each in every wrapper (in HOSTILE's order)."""
+    found: list[str] = []
+    for core in FAMILIES[name]:
+        for wrap in _WRAPPERS:
+            text = wrap.replace("{}", core)
+            if text not in found:
+                found.append(text)
+    return found
 
 HOSTILE_URLS: list[str] = [
     "javascript:alert(1)",

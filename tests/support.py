@@ -136,7 +136,7 @@ def vendor_server() -> Iterator[str]:
 
 
 def popup_texts(page) -> list[dict]:
-    """Open every incident's popup in turn and return its text, tags and links."""
+    """Open every incident's popup in turn and return its text (`visible`: as rendered, innerText), tags and links."""
     return page.evaluate("""() => {
         const out = [], layers = window.incidentMap.layers;
         layers.groups.forEach((group) => group.eachLayer((layer) => {
@@ -144,7 +144,7 @@ def popup_texts(page) -> list[dict]:
             layer.fire('click', {latlng: layer.getLatLng()}, true);  // propagate to the group's popup
             const el = document.querySelector('.leaflet-popup-content');
             if (!el) { out.push(null); return; }
-            out.push({text: el.textContent, tags: [...el.querySelectorAll('*')].map(e => e.tagName.toUpperCase()),
+            out.push({text: el.textContent, visible: el.innerText, tags: [...el.querySelectorAll('*')].map(e => e.tagName.toUpperCase()),
                       hrefs: [...el.querySelectorAll('a')].map(a => a.getAttribute('href')),
                       handlers: [...el.querySelectorAll('*')].flatMap(e => [...e.attributes].map(a => a.name))
                                  .filter(n => n.startsWith('on'))});

@@ -349,3 +349,83 @@ def test_a_full_disk_leaves_every_old_output_and_no_temporary(small_disk: Path, 
     (small_disk / "filler.bin").unlink()
     assert _set_outputs(small_disk) == old  # all old
     assert [p.name for p in small_disk.iterdir() if p.name.startswith(".")] == []  # no temporary, no journal
+
+
+class _FullDisk:
+    """A file whose write stores half the data, then fails as a full disk does (ENOSPC)."""
+
+    def __init__(self, fh):
+        self.fh = fh
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return self.fh.__exit__(*exc)
+
+    def write(self, data):
+        import errno
+
+        self.fh.write(data[: len(data) // 2])
+        self.fh.flush()
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    def __getattr__(self, name):
+        return getattr(self.fh, name)
+
+
+def _disk_fills_up(monkeypatch, name: str) -> None:
+    import builtins
+
+    import incidents.atomic as atomic
+
+    real_open = builtins.open
+
+    def patched(path, mode="r", *args, **kwargs):
+        fh = real_open(path, mode, *args, **kwargs)
+        return _FullDisk(fh) if "w" in mode and Path(path).name.startswith(f".{name}.") else fh
+
+    monkeypatch.setattr(atomic, "open", patched, raising=False)
+
+
+def test_a_write_failing_mid_way_keeps_the_old_file_and_leaves_no_temporary(tmp_path: Path, monkeypatch):
+    from incidents.atomic import write_atomic
+    from incidents.errors import OutputError
+
+    target = tmp_path / "map.html"
+    target.write_text("the old map")
+    _disk_fills_up(monkeypatch, "map.html")
+    with pytest.raises(OutputError, match="No space left on device"):
+        write_atomic(target, "a new map " * 1000)
+    assert target.read_text() == "the old map"
+    assert [p.name for p in tmp_path.iterdir()] == ["map.html"]
+
+
+def test_a_set_whose_second_output_fails_keeps_every_old_output(tmp_path: Path, monkeypatch):
+    from incidents.atomic import write_atomic
+    from incidents.errors import OutputError
+    from incidents.output_set import output_set
+
+    first, second = tmp_path / "map.html", tmp_path / "map.geojson"
+    first.write_text("old map")
+    second.write_text("old geojson")
+    _disk_fills_up(monkeypatch, "map.geojson")
+    with pytest.raises(OutputError), output_set([first, second]):
+        write_atomic(first, "new map")  # written whole to its temporary, not yet renamed
+        write_atomic(second, "new geojson")
+    assert (first.read_text(), second.read_text()) == ("old map", "old geojson")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["map.geojson", "map.html"]
+
+
+def test_a_set_commits_every_output_and_leaves_no_journal(tmp_path: Path):
+    from incidents.atomic import write_atomic
+    from incidents.output_set import output_set
+
+    targets = [tmp_path / "a.html", tmp_path / "sub" / "b.geojson"]
+    targets[1].parent.mkdir()
+    with output_set(targets):
+        for target in targets:
+            write_atomic(target, f"new {target.name}")
+            assert not target.exists()  # nothing is visible before the whole set is written
+    assert [t.read_text() for t in targets] == ["new a.html", "new b.geojson"]
+    assert [p.name for p in tmp_path.rglob(".*")] == []

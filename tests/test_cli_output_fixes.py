@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -157,9 +158,9 @@ def test_directory_missing_input_and_bad_date_are_one_line(tmp_path: Path, capsy
 
 
 def test_usage_error_in_a_real_process_is_one_line(tmp_path: Path):
-    exe = Path(__file__).resolve().parents[1] / ".venv" / "bin" / "incident-map"
-    done = subprocess.run([str(exe), "render", str(tmp_path / "missing.yaml"), "-o", str(tmp_path / "m.html")],
-                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    # the interpreter running the tests, in any layout (no virtualenv path assumed); `-m maps.cli` is the entry point
+    done = subprocess.run([sys.executable, "-m", "maps.cli", "render", str(tmp_path / "missing.yaml"),
+                           "-o", str(tmp_path / "m.html")], capture_output=True, text=True, timeout=120)  # fmt: skip
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr.count("\n") == 1 and done.stderr.startswith("incident-map: error: "), done.stderr
 

@@ -33,7 +33,8 @@ def _tags(tags: dict[str, str]) -> str:
 
 def write_extract(folder: Path) -> Path:
     """A tiny Conakry extract: a national boundary, a palace, a quarter drawn and labelled, a road in two ways,
-    an embassy node, a nameless hospital, a named bridge way and a building nobody asked for."""
+    an embassy node, a nameless hospital, a named bridge way, a building nobody asked for and a station that bears
+    only the city's name (the name means the city)."""
     box = [(9.40, -13.80), (9.40, -13.60), (9.60, -13.60), (9.60, -13.80)]
     palace = [(9.5100, -13.7090), (9.5100, -13.7070), (9.5120, -13.7070), (9.5120, -13.7090)]
     quarter = [(9.5200, -13.7000), (9.5200, -13.6900), (9.5300, -13.6900), (9.5300, -13.7000)]
@@ -45,6 +46,7 @@ def write_extract(folder: Path) -> Path:
            f'<node id="52" version="1" lat="9.525" lon="-13.695">{_tags({"place": "quarter", "name": "Boulbinet"})}</node>',
            f'<node id="53" version="1" lat="9.52" lon="-13.71">{_tags({"amenity": "hospital"})}</node>',
            f'<node id="54" version="1" lat="9.50" lon="-13.72">{_tags({"amenity": "hospital", "name": "Hôpital Ignace Deen", "alt_name": "Ignace Deen;CHU Ignace Deen"})}</node>',
+           f'<node id="55" version="1" lat="9.538" lon="-13.677">{_tags({"railway": "station", "name": "Conakry"})}</node>',
            _way(100, [1, 2, 3, 4, 1], {}),
            _way(101, [11, 12, 13, 14, 11], {"historic": "palace", "name": "Palais Mohammed V",
                                             "name:en": "Mohammed V Palace", "official_name": "Palais présidentiel"}),
@@ -82,7 +84,7 @@ def test_pack_holds_the_named_places_with_footprint_radii(pack):
     assert info["crs"] == "EPSG:4326" and info["geometry_type"] == "Point"
     rows = {r["id"]: r for r in pyogrio.read_dataframe(pack, layer="places").to_dict("records")}
     assert sorted(rows) == ["osm:node/51", "osm:node/54", "osm:way/101", "osm:way/102", "osm:way/103",
-                            "osm:way/105"]  # the label of the Boulbinet area, the nameless hospital, the shed: gone
+                            "osm:way/105"]  # the Boulbinet area's label, the nameless hospital, the shed, "Conakry" station: gone
     palace = rows["osm:way/101"]
     assert (palace["feature"], palace["precision"], palace["country"]) == ("palace", "landmark", "GN")
     assert 150 < palace["radius_m"] < 170  # a 220 m x 220 m footprint's enclosing circle

@@ -157,3 +157,20 @@ def test_bad_gazetteer_from_environment_stops_render_before_writing(tmp_path, ca
     assert not (tmp_path / "m.html").exists()
     with pytest.raises(InputError):
         load_user_gazetteer(bad)
+
+
+def test_geopackage_reads_named_layers_and_refuses_one_without_names(tmp_path, capsys):
+    path = tmp_path / "qgis.gpkg"
+    point = shapely.to_wkb(np.array([shapely.Point(-13.7122, 9.5092)]))
+    pyogrio.raw.write(path, point, [np.array(["x"], object)], ["label"], layer="notes", driver="GPKG",
+                      geometry_type="Point", crs="EPSG:4326")
+    assert main(["geocode", "Kaloum", "--gazetteer", str(path)]) == 2
+    assert f"{path}: field 'name': no layer has a 'name' field (layer 'notes' has: label)" in one_line_error(capsys)
+    pyogrio.raw.write(path, point, [np.array(["Kaloum"], object), np.array(["GN"], object)], ["name", "country"],
+                      layer="places_we_know", driver="GPKG", geometry_type="Point", crs="EPSG:4326", append=False)
+    (hit,) = load_user_gazetteer(path).lookup("Kaloum", CONAKRY)
+    assert hit.entry.id == "qgis:kaloum" and hit.radius_m == 250.0  # a point with no size: a landmark's 250 m
+    garbage = tmp_path / "broken.gpkg"
+    garbage.write_text("not a database", encoding="utf-8")
+    assert main(["geocode", "Kaloum", "--gazetteer", str(garbage)]) == 2
+    assert f"{garbage}: cannot read GeoPackage" in one_line_error(capsys)

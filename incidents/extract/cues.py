@@ -24,7 +24,7 @@ _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _CLAUSE_MARK = re.compile(r"[.;:!?,—–()\"“”«»]")
 NEAR_GAP = 2  # words allowed between a negation / fear / future word and the event word
 REFERENCE_GAP = 6  # words allowed between "damaged by" / "responsible for" and the event word
-YIELD_WORDS = 10  # words after a yielding cue within which the cue that takes it over must start
+YIELD_WORDS = 12  # words after a yielding cue within which the cue that takes it over must start
 
 
 def _pattern(phrases: list[str], prefixes: tuple[str, ...] = ()) -> re.Pattern[str]:

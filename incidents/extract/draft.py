@@ -6,7 +6,6 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from importlib.resources import files
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -15,11 +14,13 @@ from pydantic import ValidationError
 
 from ..errors import InputError
 from ..geocode import PlaceResolver, default_resolver
+from ..geocode.timezones import zone_of_context
 from ..loader import DATE_YEARS, date_in_range
 from ..models import EventFile, Note, PlaceRole, Precision, Report, Source, SourceKind, Span, When
 from ..taxonomy import event_type_info
 from .clauses import clause_at, event_clauses
 from .cues import find_event_types, find_hedges, leading_hedges
+from .joint import jointly
 from .language import detect_language
 from .places import PlaceMention, find_places, infer_context
 from .quotes import quoted_source
@@ -30,11 +31,6 @@ __all__ = ["draft_event", "draft_yaml", "ARTICLE_SOURCE"]
 
 ARTICLE_SOURCE = "article"
 _NOTE_LIMIT = 20_000  # Note.text's limit; the span keeps the whole text
-
-
-@cache
-def _country_zones() -> dict[str, str]:
-    return yaml.safe_load(files("incidents").joinpath("data/country_timezones.yaml").read_text(encoding="utf-8"))
 
 
 def _slug(text: str) -> str:
@@ -126,8 +122,9 @@ def place_reason(place: PlaceMention, own: bool) -> str:
 
 
 def _closest(mentions: list[PlaceMention]) -> PlaceMention:
-    """Qualifier-led phrases first, then precision, then the first named."""
-    return min(mentions, key=lambda m: (m.geocode.qualifier is None, m.rank, m.geocode.radius_m, m.start))
+    """Places a gazetteer knows before names drawn over their city, then qualifier-led phrases, then precision,
+    then the first named."""
+    return min(mentions, key=lambda m: (m.fallback, m.geocode.qualifier is None, m.rank, m.geocode.radius_m, m.start))
 
 
 def _best_place(
@@ -207,7 +204,7 @@ def _draft(
     context = infer_context([headline.text, *(s.text for s in statements), *(p.text for p in posts)], resolver)
     zone_note = ""
     if tz is None:
-        tz = _country_zones().get(context.country or "", None)
+        tz = zone_of_context(context, resolver)  # from the city's or the capital's coordinates
         if tz is None:
             tz, zone_note = "UTC", " No time zone was given or inferred: times are in UTC; pass --tz."
     name = Path(source_path).name if source_path else "article"
@@ -216,6 +213,11 @@ def _draft(
     notes: list[Note] = []
     used_ids: set[str] = set()
     segments: list[Segment] = sorted([*statements, *posts], key=lambda s: s.start)
+    places = jointly(
+        {s.start: find_places(s.text, resolver, context, offset=s.start, code=_language(s.text)) for s in segments},
+        context,
+        resolver,
+    )
     for segment in segments:
         post = segment if isinstance(segment, Post) else None
         source_id = (_slug(post.handle) if post.handle else "unattributed") if post else ARTICLE_SOURCE
@@ -224,7 +226,7 @@ def _draft(
         hedges = find_hedges(segment.text, code)
         day = post.posted if post and post.posted else reference
         when = find_when(segment.text, day) or When(start=day)
-        mentions = find_places(segment.text, resolver, context, offset=segment.start, code=code)
+        mentions = places[segment.start]
         made = 0
         cues = find_event_types(segment.text, code)
         own_clauses = event_clauses(segment, [(segment.start + a, segment.start + b) for _, a, b in cues])

@@ -42,7 +42,8 @@ class PlaceMention:
     geocode: Geocode
     where: str = ""  # the phrase the gazetteers read ("in Бишкек" for "в Бишкеке"); the text itself when empty
     reason: str = ""  # why the phrase was read so (a language's preposition, a stripped case ending)
-    pinned: bool = False  # the gazetteers cannot read `text`: the draft carries the geocode's coordinates
+    pinned: bool = False  # the draft carries the geocode's coordinates (the gazetteers cannot read `text` so)
+    fallback: bool = False  # drawn over what holds it: a name no gazetteer has, a possessive's owner
 
     @property
     def lookup(self) -> str:
@@ -71,7 +72,7 @@ def _candidate_pattern(code: str = "en") -> re.Pattern[str]:
     kinds = sorted({*lang("en").landmark_words, *words.landmark_words}, key=len, reverse=True)
     if kinds:  # "near parliament", "près du palais présidentiel": a kind of place, only after a preposition
         article = r"(?:the|le|la|les|l'|el|los|las|o|a|os|as)[ \t]+"
-        core = rf"(?P<kind>(?:{article})?(?i:{'|'.join(re.escape(k) for k in kinds)})(?![\w'’-]))|{core}"
+        core = rf"{core}|(?P<kind>(?:{article})?(?i:{'|'.join(re.escape(k) for k in kinds)})(?![\w'’-]))"
     if words.place_prefixes or code == "fa":  # uncased script: a name only after a preposition
         core = rf"(?:{core}|(?<=[ \t]){_UNCASED})"
     return re.compile(rf"(?<![\w])(?:(?P<q>(?i:{qualifier}))[ \t]+)?(?P<core>{core})")
@@ -130,22 +131,27 @@ def find_places(
             core = core.rsplit(",", 1)[0].rstrip()
         if qualifier is None and match.group("kind"):
             continue  # "the parliament voted": a kind of place is a place only after a preposition
-        if qualifier is None and not any(c.isupper() for c in core[:1]) and not core.lower().startswith("the "):
-            if not any(core.lower() == a for a in _aliases()):
-                continue  # an uncased word run is a place only after a preposition
+        uncased = qualifier is None and not any(c.isupper() for c in core[:1]) and not core.lower().startswith("the ")
+        if uncased and core.lower() not in _aliases():
+            bare = _bare_uncased(core, resolver, context)
+            if bare is not None:  # an uncased word that is exactly a city's name («استانبول»)
+                geocode, used = bare
+                found.append(PlaceMention(offset + core_at, offset + core_at + len(used), used, geocode))
+            continue  # otherwise an uncased word run is a place only after a preposition
         english = _english(qualifier, code)
         start = match.start() if qualifier else core_at
         owned = _possessed(text, core_at + len(core), core, english, resolver, context)
         if owned is not None:  # "toward Beirut's municipality": the whole name, drawn where its owner is
             end, geocode, reason = owned
-            found.append(PlaceMention(offset + start, offset + end, text[start:end], geocode, "", reason, True))
+            vague = geocode.precision in (Precision.city, Precision.region)  # the owner's extent, not the place
+            found.append(PlaceMention(offset + start, offset + end, text[start:end], geocode, "", reason, True, vague))
             continue
         mention = _resolve(core, qualifier, english, resolver, context, code)
         if mention is None:
-            kind = _unknown_landmark(core, english, resolver, context, code)
-            if kind is not None:  # "in Martyrs' Square": a named landmark no gazetteer has, over its city
+            kind = _unknown_landmark(core, qualifier, english, resolver, context, code)
+            if kind is not None:  # "in Martyrs' Square", "in Kaloum": a name no gazetteer has, over the city
                 found.append(PlaceMention(offset + start, offset + core_at + len(core), text[start : core_at + len(core)],
-                                          *kind, True))
+                                          *kind, True, True))
             continue
         geocode, used, why = mention
         # the words of the name as written that were read (a shorter run of an uncased name keeps fewer words)
@@ -161,7 +167,9 @@ def find_places(
 
 _OWNED = re.compile(r"[ \t]+((?:[^\W\d_][\w-]*[ \t]+){0,2}[^\W\d_][\w-]*)")
 _FUNCTION = {"and", "or", "but", "while", "as", "after", "before", "on", "in", "at", "to", "from", "with", "was",
-             "were", "is", "are", "has", "had", "have", "who", "which", "that", "where", "when", "by", "for", "of"}
+             "were", "is", "are", "has", "had", "have", "who", "which", "that", "where", "when", "by", "for", "of",
+             "early", "late", "this", "last", "yesterday", "today", "tonight", "overnight", "monday", "tuesday",
+             "wednesday", "thursday", "friday", "saturday", "sunday", "morning", "afternoon", "evening", "night"}
 
 
 def _possessed(
@@ -181,30 +189,61 @@ def _possessed(
     if not nouns:
         return None
     owner, owned = core[:-2], " ".join(nouns)
+    lead = f"{english} " if english else ""
     try:
-        geocode = resolver.resolve(f"{english + ' ' if english else ''}{owned}, {owner}", context)
+        geocode = resolver.resolve(f"{lead}{owned}, {owner}", context)
+        if geocode.precision is Precision.country:  # "Niger's presidency": the owned place in the event's context
+            geocode = resolver.resolve(f"{lead}{owned}", context)
     except (GeocodeError, GeocoderServiceError):
+        return None
+    if geocode.precision is Precision.country:
         return None
     stop = match.start(1) + len(" ".join(match.group(1).split()[: len(nouns)]))
     name = geocode.entry.name if geocode.entry else owner
     return stop, geocode, f"no gazetteer knows '{owned}' of {owner}: drawn over {name} ({geocode.precision.value})"
 
 
+def _bare_uncased(core: str, resolver: PlaceResolver, context: GeoContext) -> tuple[Geocode, str] | None:
+    """(geocode, word) when the first word of an uncased run is exactly the name of a city or larger place."""
+    word = core.split()[0]
+    if len(word) < 4:
+        return None
+    try:
+        geocode = resolver.resolve(word, context)
+    except (GeocodeError, GeocoderServiceError):
+        return None
+    if geocode.score < 0.99 or geocode.precision not in (Precision.city, Precision.region):
+        return None
+    return geocode, word
+
+
+_NO_FALLBACK = {"by", "to", "from", "of"}  # words that lead people and organisations as often as places
+
+
 def _unknown_landmark(
-    core: str, english: str | None, resolver: PlaceResolver, context: GeoContext, code: str
+    core: str, qualifier: str | None, english: str | None, resolver: PlaceResolver, context: GeoContext, code: str
 ) -> tuple[Geocode, str, str] | None:
-    """(geocode, where, reason) for a capitalised name ending in a kind of place ("Martyrs' Square") that no
-    gazetteer has: drawn where the gazetteers put that kind in the event's city, saying so."""
-    if context.city is None or not any(c.isupper() for c in core[:1]):
+    """(geocode, where, reason) for a name no gazetteer has, ending in a kind of place ("Martyrs' Square") or led
+    by a preposition ("in Kaloum"): drawn where the gazetteers put that kind in the event's city, else over the
+    city, saying so."""
+    if context.city is None or not core[:1].isalpha():
         return None
     low = core.lower()
     kinds = sorted({*lang("en").landmark_words, *lang(code).landmark_words}, key=len, reverse=True)
-    kind = next((k for k in kinds if low.endswith(" " + k) or low.startswith(k + " ")), None)
-    if kind is None:
-        return None
-    try:
-        geocode = resolver.resolve(f"{english or 'in'} the {kind}", context)
-    except (GeocodeError, GeocoderServiceError):
+    kind = next((k for k in kinds if low == k or low.endswith(" " + k) or low.startswith(k + " ")), None)
+    if kind is None and (english is None or qualifier.lower() in _NO_FALLBACK):
+        return None  # a bare capitalised word nobody knows is no place ("Zúñiga"), nor is "by Colonel X"
+    # "the kind" where the gazetteers have one in the event's city; else a name after a preposition
+    # ("in Kaloum", "بمنطقة الشجرة") that no gazetteer has: over the city, saying so
+    phrases = ([f"{english or 'in'} the {kind}"] if kind else []) + [f"{english or 'in'} {context.city}"]
+    geocode = None
+    for phrase in phrases:
+        try:
+            geocode = resolver.resolve(phrase, context)
+            break
+        except (GeocodeError, GeocoderServiceError):
+            continue
+    if geocode is None or geocode.precision is Precision.country:
         return None
     name = geocode.entry.name if geocode.entry else context.city
     return geocode, "", f"no gazetteer knows '{core}': drawn over {name} ({geocode.precision.value})"

@@ -6,7 +6,8 @@ Each kept object (see `osm_tags`) becomes one place: an area or a line stands fo
 ways with one name, close together, are one place (their common circle), and a node lying inside a same-named area of
 its class (a neighbourhood's label and its outline) is that area. Ids are OpenStreetMap's (`osm:way/123`; a merged
 place takes its first piece's). The country of each place comes from the extract's national boundaries (admin_level 2
-with an ISO 3166-1 code), else its `addr:country` tag, else the `country` the caller gives.
+with an ISO 3166-1 code), else its `addr:country` tag, else the `country` the caller gives, else that of the nearest
+GeoNames town within about 55 km (a place with no country would answer for events anywhere).
 
 The pack is one `places` layer of points (the circle's centre) with `id, osm_id, name, aliases` (a JSON list),
 `feature, radius_m, precision, country, city`, and dataset metadata naming the source, its date and the ODbL
@@ -24,6 +25,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from pyproj import Geod
+
 from ..errors import InputError
 from .areas import area_circle, precision_from_size
 from .names import normalise
@@ -36,6 +39,9 @@ LICENCE = "Open Database License (ODbL) 1.0, https://opendatacommons.org/license
 ATTRIBUTION = "© OpenStreetMap contributors, https://www.openstreetmap.org/copyright"
 MIN_RADIUS_M = 30.0  # a footprint drawn as a few metres still means "at this building"
 LINE_GAP_M = 500.0  # pieces of one named road or bridge this close are one place
+NEAREST_TOWN_DEG = 0.5  # a place this close (about 55 km) to a GeoNames town takes that town's country
+LOCAL_SPAN_DEG = 0.5  # footprints narrower than this (about 55 km) are sized in a local plane
+_GEOD = Geod(ellps="WGS84")
 PACK_FIELDS = ("id", "osm_id", "name", "aliases", "feature", "radius_m", "precision", "country", "city")
 
 
@@ -80,14 +86,40 @@ def _circle(pieces: list[OsmPiece], feature: str) -> tuple[float, float, float]:
         lon, lat = pieces[0].geometry["coordinates"][:2]
         return round(lat, 7), round(lon, 7), FEATURE_RADIUS_M.get(feature, 250.0)
     drawn = [p for p in pieces if p.geometry.get("type") != "Point"] or pieces
-    if len(drawn) == 1:
-        lat, lon, radius = area_circle(drawn[0].geometry)
-    else:
-        lat, lon, radius = area_circle({"type": "GeometryCollection", "geometries": [p.geometry for p in drawn]})
+    geometry = drawn[0].geometry if len(drawn) == 1 else {
+        "type": "GeometryCollection", "geometries": [p.geometry for p in drawn]
+    }
+    lat, lon, radius = _local_circle(geometry) or area_circle(geometry)
     return lat, lon, max(MIN_RADIUS_M, radius)
 
 
-def _distance_m(a: PackPlace, b: PackPlace) -> float:
+def _local_circle(geometry: dict[str, Any]) -> tuple[float, float, float] | None:
+    """`area_circle` for a footprint under LOCAL_SPAN_DEG across, in a local equirectangular plane (no projection
+    object to build: thousands of footprints per extract); None for a wider one (then `area_circle` does it).
+
+    The centre is the smallest circle's in that plane; the radius is geodesic to the farthest position from it, so
+    the circle holds the whole footprint even where the plane is not exact.
+    """
+    import numpy as np
+    import shapely
+    from shapely.geometry import shape
+
+    coords = np.unique(shapely.get_coordinates(shape(geometry)), axis=0)
+    if not len(coords):
+        return None
+    lon, lat = coords[:, 0], coords[:, 1]
+    if np.ptp(lon) > LOCAL_SPAN_DEG or np.ptp(lat) > LOCAL_SPAN_DEG or np.abs(lat).max() > 80:
+        return None
+    lat0, lon0 = float(lat.mean()), float(lon.mean())
+    k = math.cos(math.radians(lat0))
+    plane = shapely.multipoints(np.column_stack([(lon - lon0) * k, lat - lat0]))
+    centre = shapely.minimum_bounding_circle(plane).centroid
+    clat, clon = round(lat0 + centre.y, 7), round(lon0 + centre.x / k, 7)
+    _, _, dist = _GEOD.inv(np.full(len(lon), clon), np.full(len(lat), clat), lon, lat)
+    return clat, clon, math.ceil(float(np.max(dist)) * 10) / 10
+
+
+def _distance_m(a: PackPlace | _Town, b: PackPlace | _Town) -> float:
     from .world import distance_km
 
     return distance_km(a.lat, a.lon, b.lat, b.lon) * 1000.0
@@ -155,11 +187,35 @@ def pack_places(
         place.country = _tag_country(piece.tags)
         groups.setdefault((feature, normalise(named[0])), []).append(place)
     places = [p for group in groups.values() for p in _merge_group(group)]
+    places = _without_town_names(places, counts)
     _assign_countries(places, list(boundaries), country)
     for place in places:
         place.radius_m = math.ceil(place.radius_m * 10) / 10
         place.city = city
     return sorted(places, key=lambda p: (p.name, p.id))
+
+
+def _without_town_names(places: list[PackPlace], counts: Counter[str]) -> list[PackPlace]:
+    """Drop a station, port, road... that only bears the name of the town it is in ("Helsinki" station): the name
+    means the town, which GeoNames already has; districts stay (their outline is better than a town's radius)."""
+    from .geonames import geonames_index
+
+    index = geonames_index()
+    kept = []
+    for place in places:
+        if place.feature not in DISTRICT_FEATURES:
+            towns = [r for r in index.rows(normalise(place.name)) if r < index.n_cities]
+            if any(_distance_m(place, _Town(index.lat[r], index.lon[r])) <= index.radius_m[r] for r in towns):
+                counts["skipped: named as the town it is in"] += 1
+                continue
+        kept.append(place)
+    return kept
+
+
+@dataclass
+class _Town:
+    lat: float
+    lon: float
 
 
 def _tag_country(tags: Mapping[str, str]) -> str | None:
@@ -184,6 +240,27 @@ def _assign_countries(places: list[PackPlace], boundaries: list[tuple[str, dict[
     for place in places:
         if place.country is None:
             place.country = default
+    _nearest_town_countries([p for p in places if p.country is None])
+
+
+def _nearest_town_countries(places: list[PackPlace]) -> None:
+    """The country of the nearest GeoNames town (within NEAREST_TOWN_DEG), for places nothing else placed."""
+    if not places:
+        return
+    import numpy as np
+    from shapely import STRtree, points
+
+    from .geonames import geonames_index
+
+    index = geonames_index()
+    n = index.n_cities
+    towns = points(np.column_stack([np.frombuffer(index.lon, dtype=float)[:n], np.frombuffer(index.lat, dtype=float)[:n]]))
+    tree = STRtree(towns)
+    where = points([(p.lon, p.lat) for p in places])
+    hits, _ = tree.query_nearest(where, max_distance=NEAREST_TOWN_DEG, return_distance=True, all_matches=False)
+    codes = index.country
+    for place_at, town in zip(hits[0], hits[1], strict=True):
+        places[int(place_at)].country = codes[int(town)]
 
 
 def write_pack(places: list[PackPlace], path: str | Path, *, source: str, date: str | None = None) -> dict[str, str]:

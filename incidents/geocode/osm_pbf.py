@@ -60,7 +60,10 @@ def read_extract(path: Path, *, progress: Callable[[int], None] | None = None) -
                 progress(out.objects)
             _take(obj, factory, out)
     except (RuntimeError, ValueError, OSError) as exc:
-        raise InputError(f"cannot read OpenStreetMap file: {' '.join(str(exc).split())[:200]}", path=str(path)) from exc
+        why = " ".join(str(exc).split())[:200]
+        if "out of order" in why:
+            why += f"; sort it first: osmium sort {path.name} -o sorted.osm.pbf"
+        raise InputError(f"cannot read OpenStreetMap file: {why}", path=str(path)) from exc
     return out
 
 

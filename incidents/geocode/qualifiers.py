@@ -10,6 +10,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict
 
 from ..models import PlaceRole
+from .feature_words import split_feature_word
 
 __all__ = ["PlacePhrase", "Widening", "parse_place_phrase", "widen_radius", "qualifier_table"]
 
@@ -37,7 +38,12 @@ class _Table(BaseModel):
 
 
 class PlacePhrase(BaseModel):
-    """A place text split into its qualifier, its core name and any trailing context ("…, Venezuela")."""
+    """A place text split into its qualifier, its core name and any trailing context ("…, Venezuela").
+
+    A feature-type word ("Daraa governorate", "Peshawar town") is split off the core: `core` is the bare name,
+    `named` the core as written with its word, `feature_word` the word and `feature_hint` the kind of place it asks
+    for (admin1, admin2, admin, city, district, camp; see data/feature_words.yaml). Without a word, `named` is `core`.
+    """
 
     model_config = ConfigDict(frozen=True)
     text: str
@@ -45,6 +51,9 @@ class PlacePhrase(BaseModel):
     core: str
     trailing: tuple[str, ...] = ()
     role_hint: PlaceRole | None = None
+    named: str = ""
+    feature_word: str | None = None
+    feature_hint: str | None = None
 
 
 @cache
@@ -80,7 +89,11 @@ def parse_place_phrase(text: str) -> PlacePhrase:
     parts = [p.strip() for p in rest.split(",") if p.strip()]
     core = parts[0] if parts else rest.strip()
     role = qualifier_table().qualifier_roles.get(qualifier) if qualifier else None
-    return PlacePhrase(text=text, qualifier=qualifier, core=core, trailing=tuple(parts[1:]), role_hint=role)
+    named, word = core, split_feature_word(core)
+    return PlacePhrase(
+        text=text, qualifier=qualifier, core=word.name if word else core, trailing=tuple(parts[1:]), role_hint=role,
+        named=named, feature_word=word.word if word else None, feature_hint=word.hint if word else None,
+    )  # fmt: skip
 
 
 def widen_radius(size_m: float, qualifier: str | None, role: PlaceRole) -> float:

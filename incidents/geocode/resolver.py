@@ -5,18 +5,30 @@ backend knows the name."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..errors import GeocoderServiceError, PlaceNotFound
 from ..models import Geocode, GeoContext, PlaceRole, Precision, Report
+from .admin import AdminBackend, admin_backend
 from .airports import AirportsBackend
 from .backends import GeocoderBackend, PlaceCandidate
 from .gazetteer import bundled_gazetteer
 from .geonames import GeoNamesBackend
 from .names import normalise
 from .qualifiers import PlacePhrase, parse_place_phrase, widen_radius
-from .ranker import FUZZY_WIDEN, NAMESAKE_SPREAD_KM, Ask, Found, Ranked, ambiguous_namesakes, inside, rank, reason
+from .ranker import (
+    FUZZY_WIDEN,
+    NAMESAKE_SPREAD_KM,
+    Ask,
+    Found,
+    Ranked,
+    ambiguous_namesakes,
+    inside,
+    match_kind,
+    rank,
+    reason,
+)
 from .scope import Scope, event_anchor, scope_of
 from .seats import SeatsBackend
 from .user_gazetteer import user_backends
@@ -38,6 +50,8 @@ _METHOD = {"geonames": "geonames"}  # Geocode.method of a backend's answer; ever
 ENCLOSING_FACTOR = 0.8
 MEMO_LIMIT = 200_000  # place texts a resolver remembers before it starts again
 NAMESAKES_LISTED = 5
+# a feature word's hint as the ranker's `asked` feature: "county", "department" may be either level
+_ASKED = {"admin": "region"}
 
 
 @dataclass
@@ -111,9 +125,9 @@ class PlaceResolver:
         if role is PlaceRole.location and phrase.role_hint is not None:
             role = phrase.role_hint
         scope = scope_of(self, phrase.trailing, context, phrase.core)
-        feature = getattr(phrase, "feature", None)
-        ask = self._ask(phrase.core, scope, feature)
-        found, methods = self._pool(phrase.core, scope.context, text)
+        feature = _ASKED.get(phrase.feature_hint or "", phrase.feature_hint)
+        core, found, methods = self._pool_named(phrase, scope.context, text)
+        ask = self._ask(core, scope, feature)
         if not found and scope.context.city and normalise(phrase.core) == normalise(scope.context.city):
             ask = self._ask(phrase.core, Scope(GeoContext(country=scope.context.country), scope.within,
                                                scope.within_name, scope.strict), feature)  # fmt: skip
@@ -124,15 +138,45 @@ class PlaceResolver:
             if any(f.candidate.match != "fuzzy" for f in plain):
                 found, methods = plain, plain_methods
         if scope.strict and scope.within is not None:
-            found = [f for f in found if _inside(f.candidate, scope.within)]
+            kept = [f for f in found if _inside(f.candidate, scope.within)]
+            area = None if kept or not found else self._admin1_named(scope.within_name, scope.within.country)
+            if area is not None:  # "Buenos Aires, Piura": not in Piura the city, so in Piura the region
+                kept = [f for f in found if _in_area(f.candidate, area)]
+                ask = replace(ask, within=area)
+            found = kept
         if found:
-            return Choice(phrase, role, ask, rank(found, ask), methods, phrase.core)
+            return Choice(phrase, role, ask, rank(found, ask), methods, core)
         if scope.enclosing is not None:
             # "Dahieh, Beirut" with Dahieh unknown: somewhere in Beirut, at Beirut's size and a lower score
             return Choice(phrase, role, ask, [scope.enclosing], {}, scope.enclosing_name or "", enclosing=True)
         where = f" in {scope.context.country}" if scope.context.country else ""
         names = ", ".join(b.name for b in self.backends)
-        raise PlaceNotFound(f"no match for {phrase.core!r}{where} (searched: {names})")
+        raise PlaceNotFound(f"no match for {phrase.named or phrase.core!r}{where} (searched: {names})")
+
+    def _admin1_named(self, name: str | None, country: str | None) -> PlaceCandidate | None:
+        """The first-level area of `country` called `name`, bare name or not (after a comma, "Piura" may be the
+        region), when an admin backend is among the backends."""
+        admin = next((b for b in self.backends if isinstance(b, AdminBackend)), None)
+        if admin is None or not name or not country:
+            return None
+        return admin.first_level(name, country)
+
+    def _pool_named(
+        self, phrase: PlacePhrase, context: GeoContext, text: str
+    ) -> tuple[str, list[Found], dict[str, str]]:
+        """With a feature word ("Daraa governorate", "Peshawar town"): the name as written when a table knows it so
+        ("Cape Town", "Mexico City", "Western Province"), else the bare name known exactly (the word is then the
+        ranker's `asked` hint), else the name as written. Without a word: the name."""
+        if not (phrase.feature_word and phrase.named):
+            found, methods = self._pool(phrase.core, context, text)
+            return phrase.core, found, methods
+        found, methods = self._pool(phrase.named, context, text)
+        if any(match_kind(f.candidate) != "fuzzy" for f in found):
+            return phrase.named, found, methods
+        bare, bare_methods = self._pool(phrase.core, context, text)
+        if any(match_kind(f.candidate) != "fuzzy" for f in bare):
+            return phrase.core, bare, bare_methods
+        return phrase.named, found, methods  # a misspelling of the whole, or nothing ("Capital District" is no "Capitan")
 
     def _ask(self, core: str, scope: Scope, feature: str | None) -> Ask:
         ctx = scope.context
@@ -247,6 +291,13 @@ def _without_generic(core: str) -> str | None:
     return None
 
 
+def _in_area(candidate: PlaceCandidate, area: PlaceCandidate) -> bool:
+    """Inside a first-level area: by GeoNames' first-level code where the admin index knows the place, else within
+    its circle."""
+    known = admin_backend().holds(area, candidate)
+    return _inside(candidate, area) if known is None else known
+
+
 def _inside(candidate: PlaceCandidate, container: PlaceCandidate) -> bool:
     return inside(candidate, container) and candidate.entry.id != container.entry.id
 
@@ -263,6 +314,7 @@ def _offline_backends(users: Sequence[GeocoderBackend] | None = None) -> list[Ge
         SeatsBackend(),
         world_backend(),
         AirportsBackend(),
+        admin_backend(),
         GeoNamesBackend(),
     ]
 

@@ -1,6 +1,7 @@
 """User gazetteers as GeoPackage: a QGIS layer of named points or polygons (polygons and lines stand for the
 smallest circle that holds them; a layer in a projected CRS is taken back to WGS84), or an OpenStreetMap pack
-written by `incident-map gazetteer build/fetch` (a `places` layer with an `osm_id` field)."""
+written by `incident-map gazetteer build/fetch` (a `places` layer with an `osm_id` field). Every layer with a `name`
+field is read; layers without one (a QGIS project's other layers) are left alone."""
 
 from __future__ import annotations
 
@@ -57,9 +58,6 @@ def _layer_records(path: Path, layer: str, several: bool):
     except Exception as exc:
         raise InputError(f"cannot read layer {layer!r}: {' '.join(str(exc).split())[:200]}", path=str(path)) from exc
     fields = [str(f) for f in meta["fields"]]
-    if "name" not in [f.lower() for f in fields]:
-        raise InputError(f"layer {layer!r} has no 'name' field (fields: {', '.join(fields)[:200]})",
-                         path=str(path), field="name")
     geometries = _to_wgs84(list(shapely.from_wkb(wkb)) if wkb is not None else [None] * len(columns[0]),
                            meta.get("crs"))
     for index, geometry in enumerate(geometries):
@@ -74,6 +72,12 @@ def _plain(value: Any) -> Any:
     return value.item() if hasattr(value, "item") else value
 
 
+def _has_name(path: Path, layer: str) -> bool:
+    import pyogrio
+
+    return "name" in [str(f).lower() for f in pyogrio.read_info(path, layer=layer)["fields"]]
+
+
 def read_gpkg_places(path: Path) -> tuple[list[UserPlace], bool]:
     """The places of a GeoPackage gazetteer, and whether it is an OpenStreetMap pack."""
     layers = _layers(path)
@@ -84,7 +88,11 @@ def read_gpkg_places(path: Path) -> tuple[list[UserPlace], bool]:
     is_pack = PACK_LAYER in layers and "osm_id" in [
         str(f) for f in pyogrio.read_info(path, layer=PACK_LAYER)["fields"]
     ]
-    chosen = [PACK_LAYER] if is_pack else layers
+    chosen = [PACK_LAYER] if is_pack else [layer for layer in layers if _has_name(path, layer)]
+    if not chosen:
+        fields = ", ".join(str(f) for f in pyogrio.read_info(path, layer=layers[0])["fields"])[:200]
+        raise InputError(f"no layer has a 'name' field (layer {layers[0]!r} has: {fields or 'no fields'})",
+                         path=str(path), field="name")
 
     def records():
         for layer in chosen:

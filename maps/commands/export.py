@@ -60,9 +60,16 @@ def export_outputs(output: Path, kind: str, *, polygons: bool, reports: bool) ->
 )
 @click.option("--polygons", is_flag=True, help="GeoJSON, GeoParquet, FlatGeobuf: also write uncertainty circles to OUT.uncertainty.<suffix>.")
 @click.option("--reports", is_flag=True, help="Also write every raw report with the incident id it belongs to.")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="dask: spread the work over a dask cluster and write OUT.parquet as a partitioned GeoParquet "
+              "dataset (for tables too big or too slow for one process).")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="--engine dask: worker processes of the local cluster (default: one per core).")
+@click.option("--scheduler", default=None, metavar="tcp://HOST:PORT",
+              help="--engine dask: a running dask scheduler to use instead of a local cluster.")
 @input_options
-def command(inputs, output, polygons, reports, article_date, tz, online, no_merge, policy, gazetteers, table_format,
-            columns, strict) -> None:
+def command(inputs, output, polygons, reports, engine, workers, scheduler, article_date, tz, online, no_merge,
+            policy, gazetteers, table_format, columns, strict) -> None:
     """Export incidents for GIS tools (QGIS, Google Earth, spreadsheets).
 
     \b
@@ -70,7 +77,14 @@ def command(inputs, output, polygons, reports, article_date, tz, online, no_merg
       incident-map export seeds/caracas.yaml -o caracas.gpkg
       incident-map export seeds/caracas.yaml -o caracas.geojson --polygons --reports
       incident-map export acled.csv -o acled.parquet --reports
+      incident-map export acled-*.csv -o acled.parquet --engine dask --workers 8
     """
+    if engine == "dask":
+        _dask_export(inputs, output, workers=workers, scheduler=scheduler, online=online, no_merge=no_merge,
+                     policy=policy, gazetteers=gazetteers, flags={"--polygons": polygons, "--reports": reports})
+        return
+    if workers or scheduler:
+        raise InputError("--workers and --scheduler need --engine dask", field="--engine")
     kind = export_kind(output)
     outputs = export_outputs(output, kind, polygons=polygons, reports=reports)
     check_outputs([*inputs, policy, *gazetteers], outputs)
@@ -84,3 +98,24 @@ def command(inputs, output, polygons, reports, article_date, tz, online, no_merg
         written.append(write_unresolved(mapped, output))
     for path in written:
         click.echo(f"wrote {path}")
+
+
+def _dask_export(inputs, output: Path, *, workers, scheduler, online, no_merge, policy, gazetteers, flags) -> None:
+    """`--engine dask`: the partitioned GeoParquet dataset OUT.parquet/ and the unresolved list beside it."""
+    from incidents.verify import StatusPolicy
+
+    from ..dask_engine import run_dask_export
+    from .common import write_unresolved_records
+
+    for flag, given in flags.items():
+        if given:
+            raise InputError(f"{flag} is not available with --engine dask (the dataset holds the incidents)",
+                             field=flag)
+    check_outputs([*inputs, policy, *gazetteers], [Output(unresolved_path(output), "-o/--output", "the unresolved list")])
+    status_policy = StatusPolicy.from_file(policy) if policy else None
+    counts, unresolved, parts = run_dask_export(inputs, output, workers=workers, scheduler=scheduler, online=online,
+                                                policy=status_policy, merge=not no_merge, gazetteers=gazetteers)
+    click.echo(counts.line(), err=True)
+    listed = write_unresolved_records(unresolved, output)
+    click.echo(f"wrote {output} ({len(parts)} part files)")
+    click.echo(f"wrote {listed}")

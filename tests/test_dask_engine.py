@@ -1,0 +1,57 @@
+"""`export --engine dask` on a LocalCluster gives the incidents one process gives, on a real-shaped table."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+
+from benchmarks.shapes import write_table
+from incidents.partition import pack_parts, time_segments
+from maps.cli import main
+
+ROWS = int(__import__("os").environ.get("DASK_TEST_ROWS", "200000"))
+
+
+def _frame(path: Path) -> pd.DataFrame:
+    frame = gpd.read_parquet(path) if path.is_file() else pd.concat([gpd.read_parquet(p)
+                                                                     for p in sorted(path.glob("part.*.parquet"))])
+    frame = frame.assign(wkt=frame.geometry.to_wkt()).drop(columns="geometry")
+    return frame.sort_values("id").reset_index(drop=True)
+
+
+def test_segments_never_split_what_could_merge() -> None:
+    rng = np.random.default_rng(3)
+    family = rng.integers(0, 3, 5_000)
+    start = rng.integers(0, 2_000, 5_000)
+    end = start + rng.choice([0, 1, 5, 50], 5_000)
+    segment = time_segments(family, start, end)
+    order = np.lexsort((start, family))
+    for a in range(len(order)):  # a report overlapping a later one of its family is in that one's segment
+        i = order[a]
+        later = order[a + 1 : a + 200]
+        same = later[family[later] == family[i]]
+        touch = np.where((start[same] == end[same]) | (start[i] == end[i]), start[same] <= end[i], start[same] < end[i])
+        assert (segment[same[touch]] == segment[i]).all()
+    parts = pack_parts(segment, 4)
+    assert set(parts.tolist()) <= {0, 1, 2, 3}
+    for s in np.unique(segment):
+        assert len(set(parts[segment == s].tolist())) == 1  # a segment is never cut
+
+
+@pytest.mark.slow
+def test_dask_equals_one_process_on_200k_rows(tmp_path: Path) -> None:
+    table = write_table(tmp_path / "dense.csv", "dense", ROWS)
+    one = tmp_path / "one.parquet"
+    assert main(["export", str(table), "-o", str(one)]) == 0
+    many = tmp_path / "many.parquet"
+    assert main(["export", str(table), "-o", str(many), "--engine", "dask", "--workers", "2"]) == 0
+    assert len(list(many.glob("part.*.parquet"))) > 1
+    pd.testing.assert_frame_equal(_frame(one), _frame(many))
+    assert (tmp_path / "many.unresolved.json").read_text() == (tmp_path / "one.unresolved.json").read_text()
+    import dask_geopandas
+
+    assert len(dask_geopandas.read_parquet(many).compute()) == len(_frame(one))  # one dataset to dask-geopandas
