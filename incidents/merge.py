@@ -138,6 +138,11 @@ def fuse_location(reports: Sequence[LocatedReport]) -> Geocode:
     )
 
 
+def _finest(windows: Sequence[TimeWindow]) -> TimeWindow:
+    """The window with the finest precision (then the shortest, then the earliest)."""
+    return min(windows, key=lambda w: (PRECISION_ORDER.index(w.precision), w.end - w.start, w.start))
+
+
 def fuse_time(reports: Sequence[LocatedReport]) -> TimeWindow:
     """Where every report's window agrees: their intersection, with the finest member's precision.
 
@@ -146,7 +151,7 @@ def fuse_time(reports: Sequence[LocatedReport]) -> TimeWindow:
     not a narrower one. The whole span of the reports is `span_time`.
     """
     windows = [r.time for r in reports]
-    finest = min(windows, key=lambda w: (PRECISION_ORDER.index(w.precision), w.end - w.start, w.start))
+    finest = _finest(windows)
     start, end = max(w.start for w in windows), min(w.end for w in windows)
     if end < start:
         return finest
@@ -166,7 +171,7 @@ def span_time(reports: Sequence[LocatedReport]) -> TimeWindow:
     holder = next((w for w in windows if (w.start, w.end) == (start, end)), None)
     if holder is not None:
         return holder
-    finest = min(windows, key=lambda w: (PRECISION_ORDER.index(w.precision), w.end - w.start, w.start))
+    finest = _finest(windows)
     return finest.model_copy(update={"start": start, "end": end, "text": None})
 
 

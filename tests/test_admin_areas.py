@@ -137,3 +137,19 @@ def test_areas_abroad_are_not_what_a_report_in_a_country_means():
 def test_candidates_carry_the_ranker_hints():
     (daraa,) = admin_backend().lookup("Daraa Governorate", GeoContext(country="SY"))
     assert daraa.feature == "admin1" and daraa.admin1 == "SY.06" and daraa.population > 100_000
+
+
+# ------------------------------------------------------------------------------------------ countries
+
+
+@pytest.mark.parametrize(
+    ("name", "inside"),
+    [
+        ("Kuwait", (29.37, 47.98)),  # countryinfo's point lies in Saudi Arabia: the middle of Kuwait's places instead
+        ("Chile", (-53.16, -70.91)),  # Punta Arenas: a long country's circle reaches its far end
+        ("Norway", (69.65, 18.96)),  # Tromsø
+    ],
+)
+def test_a_country_circle_holds_its_places(resolve, name, inside):
+    got = resolve(name)
+    assert got.precision is Precision.country and _km(got, *inside) <= got.radius_m / 1000

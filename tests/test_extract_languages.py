@@ -130,3 +130,44 @@ def test_every_language_file_loads_with_its_own_code():
     assert detect_language("Protesters gathered near the parliament") == "en"
     assert detect_language("Manifestantes tomaron la plaza en el centro") == "es"
     assert detect_language("Manifestantes cercaram a sede do governo no centro") == "pt"
+
+
+def test_an_articles_places_are_resolved_together_so_the_small_namesake_wins(tmp_path):
+    """Alone, Gainesville is the larger Gainesville in Florida; next to Atlanta it is Gainesville, Georgia, and the
+    draft carries that choice so render and export of the article draw it there too."""
+    body = "Protesters gathered in Gainesville on Monday.\nDeputies arrested two men near Atlanta."
+    event = draft_event(f"Unrest in the American South\n{body}\n", source_path="g.txt", article_date=date(2024, 5, 6))
+    protest = next(r for r in event.reports if r.event_type == "protest")
+    assert protest.where == "in Gainesville" and abs(protest.lat - 34.30) < 0.1 and abs(protest.lon - -83.82) < 0.1
+    assert "other places" in protest.place_reason and "Atlanta" in protest.place_reason
+    from click.testing import CliRunner
+
+    from maps.cli import cli
+
+    article, out = tmp_path / "g.txt", tmp_path / "g.geojson"
+    article.write_text(f"Unrest in the American South\n{body}\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["export", str(article), "--date", "2024-05-06", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "34.29" in out.read_text(encoding="utf-8")  # the export draws Gainesville, Georgia
+
+
+def test_a_name_no_gazetteer_has_is_drawn_over_the_events_city_and_says_so():
+    event = draft_event(
+        "Night in Beirut\nTear gas in Beirut again.\nAbout 5,000 people gathered in Martyrs' Square.\n",
+        source_path="b.txt",
+        article_date=date(2020, 8, 8),
+    )
+    protest = next(r for r in event.reports if "Square" in r.span.text)
+    assert "Martyrs' Square" in protest.where and protest.lat is not None and abs(protest.lat - 33.89) < 0.1
+    assert "no gazetteer knows" in protest.place_reason
+    # a person after "by" is no place
+    assert _types("The soldiers were led by Colonel Nobody Known in Beirut.", day=date(2020, 8, 8)).keys() <= {
+        "armed_movement"
+    }
+    for report in _draft("The soldiers were led by Colonel Nobody Known in Beirut.").reports:
+        assert "Colonel" not in report.where
+
+
+def test_a_countrys_possessive_reads_the_owned_place_in_the_events_context():
+    got = _types("Gunfire was heard near Niger's presidency early Wednesday in Niamey.")
+    assert got["gunfire"].where == "near Niger's presidency" and abs(got["gunfire"].lat - 13.5) < 0.2

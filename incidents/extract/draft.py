@@ -20,6 +20,7 @@ from ..models import EventFile, Note, PlaceRole, Precision, Report, Source, Sour
 from ..taxonomy import event_type_info
 from .clauses import clause_at, event_clauses
 from .cues import find_event_types, find_hedges, leading_hedges
+from .joint import jointly
 from .language import detect_language
 from .places import PlaceMention, find_places, infer_context
 from .quotes import quoted_source
@@ -123,7 +124,7 @@ def place_reason(place: PlaceMention, own: bool) -> str:
 def _closest(mentions: list[PlaceMention]) -> PlaceMention:
     """Places a gazetteer knows before names drawn over their city, then qualifier-led phrases, then precision,
     then the first named."""
-    return min(mentions, key=lambda m: (m.pinned, m.geocode.qualifier is None, m.rank, m.geocode.radius_m, m.start))
+    return min(mentions, key=lambda m: (m.fallback, m.geocode.qualifier is None, m.rank, m.geocode.radius_m, m.start))
 
 
 def _best_place(
@@ -212,6 +213,11 @@ def _draft(
     notes: list[Note] = []
     used_ids: set[str] = set()
     segments: list[Segment] = sorted([*statements, *posts], key=lambda s: s.start)
+    places = jointly(
+        {s.start: find_places(s.text, resolver, context, offset=s.start, code=_language(s.text)) for s in segments},
+        context,
+        resolver,
+    )
     for segment in segments:
         post = segment if isinstance(segment, Post) else None
         source_id = (_slug(post.handle) if post.handle else "unattributed") if post else ARTICLE_SOURCE
@@ -220,7 +226,7 @@ def _draft(
         hedges = find_hedges(segment.text, code)
         day = post.posted if post and post.posted else reference
         when = find_when(segment.text, day) or When(start=day)
-        mentions = find_places(segment.text, resolver, context, offset=segment.start, code=code)
+        mentions = places[segment.start]
         made = 0
         cues = find_event_types(segment.text, code)
         own_clauses = event_clauses(segment, [(segment.start + a, segment.start + b) for _, a, b in cues])

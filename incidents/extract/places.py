@@ -42,7 +42,8 @@ class PlaceMention:
     geocode: Geocode
     where: str = ""  # the phrase the gazetteers read ("in Бишкек" for "в Бишкеке"); the text itself when empty
     reason: str = ""  # why the phrase was read so (a language's preposition, a stripped case ending)
-    pinned: bool = False  # the gazetteers cannot read `text`: the draft carries the geocode's coordinates
+    pinned: bool = False  # the draft carries the geocode's coordinates (the gazetteers cannot read `text` so)
+    fallback: bool = False  # drawn over what holds it: a name no gazetteer has, a possessive's owner
 
     @property
     def lookup(self) -> str:
@@ -142,14 +143,15 @@ def find_places(
         owned = _possessed(text, core_at + len(core), core, english, resolver, context)
         if owned is not None:  # "toward Beirut's municipality": the whole name, drawn where its owner is
             end, geocode, reason = owned
-            found.append(PlaceMention(offset + start, offset + end, text[start:end], geocode, "", reason, True))
+            vague = geocode.precision in (Precision.city, Precision.region)  # the owner's extent, not the place
+            found.append(PlaceMention(offset + start, offset + end, text[start:end], geocode, "", reason, True, vague))
             continue
         mention = _resolve(core, qualifier, english, resolver, context, code)
         if mention is None:
             kind = _unknown_landmark(core, qualifier, english, resolver, context, code)
             if kind is not None:  # "in Martyrs' Square", "in Kaloum": a name no gazetteer has, over the city
                 found.append(PlaceMention(offset + start, offset + core_at + len(core), text[start : core_at + len(core)],
-                                          *kind, True))
+                                          *kind, True, True))
             continue
         geocode, used, why = mention
         # the words of the name as written that were read (a shorter run of an uncased name keeps fewer words)

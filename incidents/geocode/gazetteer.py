@@ -93,7 +93,7 @@ def load_gazetteer(path: str | Path, *, name: str | None = None) -> Gazetteer:
     """Read a gazetteer YAML file; a bad entry is an InputError naming the file, entry and field."""
     path = Path(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise InputError(f"cannot read gazetteer: {exc}", path=str(path)) from exc
     if not isinstance(raw, dict) or not isinstance(raw.get("entries"), list):
