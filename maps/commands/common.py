@@ -62,6 +62,22 @@ def input_options(func: Callable[..., Any]) -> Callable[..., Any]:
     )(func)
     func = click.option("--no-merge", is_flag=True, help="Map every report on its own instead of merging.")(func)
     func = click.option(
+        "--format",
+        "table_format",
+        type=click.Choice(["acled", "ucdp-ged", "gdelt", "ushahidi", "incidents"]),
+        default=None,
+        help="What a table input is (default: detected from its columns).",
+    )(func)
+    func = click.option(
+        "--columns",
+        metavar="THEIRS=OURS,...",
+        default=None,
+        help="Rename a table's columns to ours, e.g. 'place=where,date=when_start'.",
+    )(func)
+    func = click.option(
+        "--strict", is_flag=True, help="Refuse a table column no format uses (default: keep it as an attribute)."
+    )(func)
+    func = click.option(
         "--policy",
         type=click.Path(exists=True, dir_okay=False, path_type=Path),
         default=None,
@@ -79,6 +95,9 @@ def map_inputs(
     no_merge: bool = False,
     policy: Path | None = None,
     gazetteers: Sequence[Path] = (),
+    table_format: str | None = None,
+    columns: str | None = None,
+    strict: bool = False,
 ) -> MappedEvent:
     """Read the inputs, geocode, verify and merge; print the accounting line to stderr."""
     from incidents.geocode import default_resolver
@@ -86,7 +105,8 @@ def map_inputs(
     if isinstance(article_date, datetime):
         article_date = article_date.date()
     resolver = default_resolver(online, gazetteers=gazetteers)  # a bad gazetteer file fails before the inputs
-    event = read_inputs(list(inputs), article_date=article_date, tz=tz, resolver=resolver)
+    table = {"format": table_format, "columns": columns, "strict": strict}
+    event = read_inputs(list(inputs), article_date=article_date, tz=tz, resolver=resolver, table=table)
     status_policy = StatusPolicy.from_file(policy) if policy else None
     mapped = build_event(event, resolver=resolver, merge=not no_merge, policy=status_policy)
     click.echo(mapped.counts.line(), err=True)

@@ -69,7 +69,7 @@ def export_outputs(output: Path, kind: str, *, polygons: bool, reports: bool) ->
               help="--engine dask: a running dask scheduler to use instead of a local cluster.")
 @input_options
 def command(inputs, output, polygons, reports, engine, workers, scheduler, article_date, tz, online, no_merge,
-            policy, gazetteers) -> None:
+            policy, gazetteers, table_format, columns, strict) -> None:
     """Export incidents for GIS tools (QGIS, Google Earth, spreadsheets).
 
     \b
@@ -90,7 +90,7 @@ def command(inputs, output, polygons, reports, engine, workers, scheduler, artic
     check_outputs([*inputs, policy, *gazetteers], outputs)
     with committed(outputs):  # every file whole first, then all renamed together: all new or all old
         mapped = map_inputs(inputs, article_date=article_date, tz=tz, online=online, no_merge=no_merge, policy=policy,
-                            gazetteers=gazetteers)
+                            gazetteers=gazetteers, table_format=table_format, columns=columns, strict=strict)
         for flag, given in (("reports", reports), ("polygons", polygons)):  # said once the input was accepted
             if given and (kind, flag) in _IGNORED:
                 click.echo(f"incident-map: warning: {_IGNORED[kind, flag]}", err=True)

@@ -59,6 +59,9 @@ def command(
     no_merge,
     policy,
     gazetteers,
+    table_format,
+    columns,
+    strict,
 ) -> None:
     """Render incident files or articles as a layered HTML map.
 
@@ -87,7 +90,7 @@ def command(
         write_assets(assets_dir, options)
     with committed(outputs):  # every file whole first, then all renamed together: all new or all old
         mapped = map_inputs(inputs, article_date=article_date, tz=tz, online=online, no_merge=no_merge, policy=policy,
-                            gazetteers=gazetteers)
+                            gazetteers=gazetteers, table_format=table_format, columns=columns, strict=strict)
         incident_map = compose_map(mapped, title=title, options=options)
         written = [incident_map.save(output, self_contained=self_contained, embed=embed, asset_base=asset_base,
                                      assets_dir=assets_dir)]
