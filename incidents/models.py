@@ -6,6 +6,7 @@ Input models forbid unknown fields so a typo in a file is an error, not silently
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date, datetime
 from enum import StrEnum
@@ -51,6 +52,9 @@ Radius = Annotated[float, Field(gt=0.0, le=20_100_000.0, allow_inf_nan=False)]
 InputLatitude = Annotated[InputNumber, Field(ge=-90.0, le=90.0)]
 InputLongitude = Annotated[InputNumber, Field(ge=-180.0, le=180.0)]
 InputRadius = Annotated[InputNumber, Field(gt=0.0, le=20_100_000.0)]
+# A table's own columns that we do not use (an ACLED actor, a QGIS fid, a desk note): kept, shown and exported.
+AttributeValue = str | int | float | bool | None
+MAX_ATTRIBUTES = 200
 
 
 class Precision(StrEnum):
@@ -229,6 +233,26 @@ class Report(_Input):
     place_reason: str | None = Field(
         default=None, max_length=2000, description="why a drafted report's place was read as it was"
     )
+    attributes: dict[str, AttributeValue] = Field(
+        default_factory=dict, description="the input table's own columns we do not use, kept as they were"
+    )
+    event_row: bool = Field(
+        default=False, description="a row of an event dataset (ACLED, UCDP GED): one incident, never merged"
+    )
+
+    @field_validator("attributes")
+    @classmethod
+    def _attributes_bounded(cls, v: dict[str, AttributeValue]) -> dict[str, AttributeValue]:
+        if len(v) > MAX_ATTRIBUTES:
+            raise ValueError(f"more than {MAX_ATTRIBUTES} attributes")
+        for key, value in v.items():
+            if not key or len(key) > 200:
+                raise ValueError("an attribute name must have 1 to 200 characters")
+            if isinstance(value, str) and len(value) > 20_000:
+                raise ValueError(f"attribute {key[:60]!r} is longer than 20000 characters")
+            if isinstance(value, float) and not math.isfinite(value):
+                raise ValueError(f"attribute {key[:60]!r} is not a finite number")
+        return dict(sorted(v.items()))
 
     @field_validator("event_type")
     @classmethod

@@ -124,3 +124,16 @@ def test_build_refuses_a_bad_extract_and_a_wrong_suffix(tmp_path, capsys):
     assert not (tmp_path / "p.gpkg").exists()
     assert main(["gazetteer", "build", str(bad), "-o", str(tmp_path / "p.geojson")]) == 2
     assert "name it .gpkg" in capsys.readouterr().err
+
+
+def test_a_pack_broken_by_hand_is_one_line_exit_2(tmp_path, capsys):
+    from incidents.geocode.osm_pack import PackPlace, write_pack
+
+    pack = tmp_path / "edited.gpkg"
+    write_pack([PackPlace(id="node/1", name="Kaloum", aliases=[], feature="quarter", lat=9.5, lon=-13.7,
+                          radius_m=1000.0, country="GN"),
+                PackPlace(id="node/2", name="Boulbinet", aliases=[], feature="quarter", lat=9.52, lon=-13.69,
+                          radius_m=0.0, country="GN")], pack, source="test")
+    assert main(["geocode", "Kaloum", "--context", "Conakry, GN", "--gazetteer", str(pack)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == f"incident-map: error: {pack}: feature 2: field 'radius_m': must be more than 0 metres", err

@@ -174,3 +174,12 @@ def test_geopackage_reads_named_layers_and_refuses_one_without_names(tmp_path, c
     garbage.write_text("not a database", encoding="utf-8")
     assert main(["geocode", "Kaloum", "--gazetteer", str(garbage)]) == 2
     assert f"{garbage}: cannot read GeoPackage" in one_line_error(capsys)
+
+
+def test_a_misspelt_user_entry_never_beats_an_exact_place(tmp_path):
+    desk = tmp_path / "desk.csv"
+    desk.write_text("name,lat,lon,radius_m,country\nCaracos,10.40,-66.80,300,VE\n", encoding="utf-8")
+    resolver = default_resolver(gazetteers=[desk])
+    assert resolver.resolve("Caracas", CARACAS).entry.source == "geonames"
+    (candidate,) = load_user_gazetteer(desk).lookup("Caracas", CARACAS)
+    assert candidate.match == "fuzzy" and candidate.score < 1

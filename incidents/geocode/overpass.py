@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import os
 import time
 from collections.abc import Callable
@@ -25,8 +24,9 @@ from urllib.parse import urlencode, urlsplit
 from ..atomic import write_atomic
 from ..errors import GeocoderBadResponse, GeocoderRateLimited, GeocoderServiceError, GeocoderTimedOut, InputError
 from .geonames import cache_dir
-from .online_http import Failure, UrllibAdapter, classify
+from .online_http import UrllibAdapter
 from .online_limit import RateLimiter, shared_limiter
+from .online_retry import RetriesExhausted, RetryPolicy, with_retries
 from .osm_pack import OsmPiece
 from .osm_tags import overpass_selectors
 
@@ -35,7 +35,6 @@ __all__ = ["OverpassClient", "overpass_query", "pieces_from_answer", "OVERPASS_E
 OVERPASS_ENV = "INCIDENT_MAP_OVERPASS_URL"
 DEFAULT_OVERPASS_URL = "https://overpass-api.de/api/interpreter"
 SERVER_TIMEOUT_S = 180
-log = logging.getLogger(__name__)
 
 
 def overpass_query(south: float, west: float, north: float, east: float) -> str:
@@ -102,7 +101,7 @@ class OverpassClient:
         self.cache = cache or cache_dir() / "overpass"
         self.limiter = limiter or shared_limiter(f"overpass:{parts.netloc}", slot_file=self.cache / (
             "overpass-" + "".join(c if c.isalnum() or c in ".-" else "_" for c in parts.netloc) + ".slot"))
-        self.max_attempts, self.backoff_s, self.max_retry_after_s = max(1, max_attempts), backoff_s, max_retry_after_s
+        self.policy = RetryPolicy(max(1, max_attempts), backoff_s, max_retry_after_s)
         self._sleep = sleep
         self._adapter = UrllibAdapter(proxies=None, ssl_context=None)
 
@@ -128,30 +127,14 @@ class OverpassClient:
         return answer, False
 
     def _fetch(self, query: str) -> str:
-        failure: Failure | None = None
-        attempt = 0
-        for attempt in range(1, self.max_attempts + 1):
-            self.limiter.wait()
-            try:
-                return self._adapter.get_text(f"{self.url}?{urlencode({'data': query})}", timeout=self.timeout,
-                                              headers={"User-Agent": self.agent, "Accept": "application/json"})
-            except Exception as exc:
-                failure = classify(exc)
-                if failure is None:
-                    raise
-            if not failure.retryable or attempt == self.max_attempts:
-                break
-            delay = self.backoff_s * 2 ** (attempt - 1)
-            if failure.retry_after is not None:
-                if failure.retry_after > self.max_retry_after_s:
-                    break
-                delay = max(delay, failure.retry_after)
-            log.info("overpass: %s; retrying in %.1f s", failure.detail, delay)
-            if failure.kind == "rate_limited":
-                self.limiter.defer(delay)
-            self._sleep(delay)
-        assert failure is not None
-        message = f"Overpass ({self.url}) failed: {failure.detail} (after {attempt} attempt{'s' * (attempt != 1)})"
+        url = f"{self.url}?{urlencode({'data': query})}"
+        headers = {"User-Agent": self.agent, "Accept": "application/json"}
+        try:
+            return with_retries(lambda: self._adapter.get_text(url, timeout=self.timeout, headers=headers),
+                                limiter=self.limiter, policy=self.policy, sleep=self._sleep, label="overpass")
+        except RetriesExhausted as exc:
+            failure, attempts = exc.failure, exc.attempts
+        message = f"Overpass ({self.url}) failed: {failure.detail} (after {attempts} attempt{'s' * (attempts != 1)})"
         if failure.kind == "timeout":
             raise GeocoderTimedOut(message)
         if failure.kind == "rate_limited":

