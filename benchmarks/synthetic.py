@@ -158,6 +158,8 @@ def _build(n: int, seed: int, n_sources: int) -> MappedEvent:
             override=None,
             span=None,
             place_reason=None,
+            attributes={},
+            event_row=False,
         )
         located = _make(LocatedReport, report=report, source=source, geocode=geo, time=window)
         is_confirmed = confirmed[i]

@@ -43,11 +43,12 @@ def read_article(
         raise exc.located(path=str(path)) from exc
 
 
-def _read_one(path: Path, article_date: date | None, tz: str | None, resolver: Any = None) -> EventFile:
+def _read_one(path: Path, article_date: date | None, tz: str | None, resolver: Any = None,
+              table: dict[str, Any] | None = None) -> EventFile:
     check_regular(path)  # a device, FIFO or socket is named as such whatever its suffix
     if path.suffix.lower() in ARTICLE_SUFFIXES:
         return read_article(path, article_date=article_date, tz=tz, resolver=resolver)
-    return load_event(path)
+    return load_event(path, **(table or {}))
 
 
 def _pinned(when: When, event: EventFile) -> When:
@@ -116,10 +117,14 @@ def combine_events(events: list[tuple[Path, EventFile]]) -> EventFile:
 
 
 def read_inputs(
-    paths: list[Path], *, article_date: date | None = None, tz: str | None = None, resolver: Any = None
+    paths: list[Path], *, article_date: date | None = None, tz: str | None = None, resolver: Any = None,
+    table: dict[str, Any] | None = None,
 ) -> EventFile:
-    """Incident files (YAML/JSON/CSV/GeoJSON) and articles (.txt/.md/.text) as one event; articles are drafted with
-    `resolver` (a PlaceResolver; the default one when None)."""
+    """Incident files (YAML/JSON, tables: CSV/GeoJSON/GPKG/Parquet) and articles (.txt/.md/.text) as one event;
+    articles are drafted with `resolver` (a PlaceResolver; the default one when None).
+
+    `table`: how to read tables (format, columns, strict; see incidents.formats.table.read_tabular_event).
+    """
     if not paths:
         raise InputError("no input files given")
-    return combine_events([(Path(p), _read_one(Path(p), article_date, tz, resolver)) for p in paths])
+    return combine_events([(Path(p), _read_one(Path(p), article_date, tz, resolver, table)) for p in paths])

@@ -1,4 +1,5 @@
-"""Read an incident file (YAML, JSON; CSV and GeoJSON through incidents.formats.table) into an EventFile.
+"""Read an incident file (YAML, JSON; tables through incidents.formats.table: CSV, GeoJSON, GeoPackage and other
+GIS layers, Parquet, in our columns or a dataset's: ACLED, UCDP GED, GDELT, Ushahidi) into an EventFile.
 
 Every problem becomes one InputError line naming the file, the record and the field, e.g.
 `seeds/x.yaml: report 'r3' (reports[2]): field 'when.start': invalid date '2026-13-01'`.
@@ -35,7 +36,8 @@ DATE_YEARS = (1000, 2999)
 _ALIAS_FACTOR, _ALIAS_FLOOR = 10, 2**20
 _ALIAS = re.compile(r"\*[^\s,\[\]{}]")  # may be an alias; a literal first character keeps the search fast
 INCIDENT_SUFFIXES = (".yaml", ".yml", ".json")
-TABULAR_SUFFIXES = (".csv", ".geojson")
+TABULAR_SUFFIXES = (".csv", ".tsv", ".tab", ".geojson", ".gpkg", ".shp", ".fgb", ".gml", ".sqlite", ".parquet",
+                    ".geoparquet")  # incidents.formats.reading.TABLE_SUFFIXES
 _LISTS = {"reports": "report", "sources": "source", "notes": "note"}
 _UNION_TAGS = {"datetime", "date", "str", "int", "float", "bool", "list[str]", "dict"}
 _BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -92,21 +94,25 @@ for _tag in ("int", "float", "bool", "binary"):
 
 
 @gc_paused()  # a large table makes many long-lived objects: the collector would walk them again and again
-def load_event(path: str | Path) -> EventFile:
-    """The incident file at `path`, validated and cross-checked."""
+def load_event(path: str | Path, **table: Any) -> EventFile:
+    """The incident file at `path`, validated and cross-checked.
+
+    `table` (format, columns, strict) is how to read a table; see incidents.formats.table.read_tabular_event.
+    """
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix in TABULAR_SUFFIXES:
-        return event_from_mapping(_read_tabular(path), path=str(path))
+        return event_from_mapping(_read_tabular(path, table), path=str(path))
     if suffix not in INCIDENT_SUFFIXES:
         raise InputError(
-            f"unknown input type {suffix or '(none)'!r}; use .yaml, .yml, .json, .csv, .geojson or an article .txt/.md",
+            f"unknown input type {suffix or '(none)'!r}; use .yaml, .yml, .json, a table (.csv, .tsv, .geojson, "
+            ".gpkg, .shp, .fgb, .parquet) or an article .txt/.md",
             path=str(path),
         )
     return event_from_mapping(parse_document(path, read_input_text(path)), path=str(path))
 
 
-def _read_tabular(path: Path) -> Any:
+def _read_tabular(path: Path, options: dict[str, Any]) -> Any:
     try:
         from .formats.table import read_tabular_event
     except ModuleNotFoundError as exc:
@@ -115,7 +121,7 @@ def _read_tabular(path: Path) -> Any:
         raise InputError(f"{path.suffix.lstrip('.').upper()} input not available in this installation",
                          path=str(path)) from exc
     try:
-        return read_tabular_event(path)
+        return read_tabular_event(path, **{k: v for k, v in options.items() if v})
     except InputError as exc:
         raise exc.located(path=str(path)) from exc
 

@@ -6,8 +6,10 @@ Input models forbid unknown fields so a typo in a file is an error, not silently
 
 from __future__ import annotations
 
+import math
 import re
-from datetime import date, datetime
+from collections.abc import Iterable
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -51,6 +53,9 @@ Radius = Annotated[float, Field(gt=0.0, le=20_100_000.0, allow_inf_nan=False)]
 InputLatitude = Annotated[InputNumber, Field(ge=-90.0, le=90.0)]
 InputLongitude = Annotated[InputNumber, Field(ge=-180.0, le=180.0)]
 InputRadius = Annotated[InputNumber, Field(gt=0.0, le=20_100_000.0)]
+# A table's own columns that we do not use (an ACLED actor, a QGIS fid, a desk note): kept, shown and exported.
+AttributeValue = str | int | float | bool | None
+MAX_ATTRIBUTES = 200
 
 
 class Precision(StrEnum):
@@ -229,6 +234,26 @@ class Report(_Input):
     place_reason: str | None = Field(
         default=None, max_length=2000, description="why a drafted report's place was read as it was"
     )
+    attributes: dict[str, AttributeValue] = Field(
+        default_factory=dict, description="the input table's own columns we do not use, kept as they were"
+    )
+    event_row: bool = Field(
+        default=False, description="a row of an event dataset (ACLED, UCDP GED): one incident, never merged"
+    )
+
+    @field_validator("attributes")
+    @classmethod
+    def _attributes_bounded(cls, v: dict[str, AttributeValue]) -> dict[str, AttributeValue]:
+        if len(v) > MAX_ATTRIBUTES:
+            raise ValueError(f"more than {MAX_ATTRIBUTES} attributes")
+        for key, value in v.items():
+            if not key or len(key) > 200:
+                raise ValueError("an attribute name must have 1 to 200 characters")
+            if isinstance(value, str) and len(value) > 20_000:
+                raise ValueError(f"attribute {key[:60]!r} is longer than 20000 characters")
+            if isinstance(value, float) and not math.isfinite(value):
+                raise ValueError(f"attribute {key[:60]!r} is not a finite number")
+        return dict(sorted(v.items()))
 
     @field_validator("event_type")
     @classmethod
@@ -429,6 +454,22 @@ class Counts(_Derived):
         )
 
 
+def _instant(value: datetime | date | str) -> datetime:
+    """A filter bound as an aware datetime: ISO text or a date (midnight) read as UTC when naive."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if not isinstance(value, datetime):
+        value = datetime(value.year, value.month, value.day)
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def _within(time: TimeWindow, t0: datetime, t1: datetime) -> bool:
+    """Whether the window shares time with [t0, t1) (an instant: whether it falls in it)."""
+    if time.start == time.end:
+        return t0 <= time.start < t1
+    return time.start < t1 and t0 < time.end
+
+
 class MappedEvent(_Derived):
     """The result of the pipeline: what the layers and exports are built from."""
 
@@ -440,6 +481,42 @@ class MappedEvent(_Derived):
     notes: tuple[Note, ...] = ()
     sources: tuple[Source, ...] = ()
     reports_read: int = 0
+    selection: str | None = Field(default=None, description="what `filter` kept, and of how many")
+
+    def to_geodataframe(self, layer: Literal["incidents", "uncertainty", "reports"] = "incidents", *,
+                        flat: bool = False):  # -> geopandas.GeoDataFrame
+        """One row per incident (Point), uncertainty area (geodesic polygon) or report, EPSG:4326; the resolved
+        times are datetime64 (UTC). See layers.frame.to_geodataframe (imported here: the notebook's shortcut)."""
+        from layers.frame import to_geodataframe
+
+        return to_geodataframe(self, layer, flat=flat)
+
+    def filter(self, *, status: str | Status | Iterable[str | Status] | None = None,
+               event_type: str | Iterable[str] | None = None,
+               between: tuple[datetime | date | str, datetime | date | str] | None = None) -> MappedEvent:
+        """The incidents of some statuses, event types and/or overlapping [t0, t1) (naive times are UTC).
+
+        Counts stay honest: the result reads as what it holds (its reports, none unresolved, since an unresolved
+        record has no status, type or time to match) and `selection` says what was kept of how many.
+        """
+        statuses = {Status(s) for s in ([status] if isinstance(status, str) else status)} if status else None
+        types = set([event_type] if isinstance(event_type, str) else event_type) if event_type else None
+        window = tuple(_instant(t) for t in between) if between else None
+        kept = [
+            i for i in self.incidents
+            if (statuses is None or i.assessment.status in statuses)
+            and (types is None or i.event_type in types)
+            and (window is None or _within(i.time, window[0], window[1]))
+        ]
+        said = "; ".join(f"{k}={v}" for k, v in (("status", sorted(statuses) if statuses else None),
+                                                 ("event_type", sorted(types) if types else None),
+                                                 ("between", between)) if v)
+        before = self.counts
+        selection = (f"{said}: {plural(len(kept), 'incident')} of {before.incidents}, from "
+                     f"{plural(before.read, 'report')} read")
+        mapped = sum(len(i.reports) for i in kept)
+        return self.model_copy(update={"incidents": tuple(kept), "unresolved": (), "reports_read": mapped,
+                                       "selection": selection})
 
     @property
     def counts(self) -> Counts:

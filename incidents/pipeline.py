@@ -120,7 +120,13 @@ def build_event(
         t0 = time.perf_counter()
         located, unresolved = locate_reports(event, resolver, progress=progress)
         t1 = time.perf_counter()
-        incidents = merge_reports(located, policy or StatusPolicy(), merge=merge)
+        policy = policy or StatusPolicy()
+        # a row of an event dataset (ACLED, UCDP GED) is one event already: never merged with another
+        rows = [r for r in located if r.report.event_row]
+        incidents = merge_reports([r for r in located if not r.report.event_row], policy, merge=merge)
+        if rows:
+            incidents = sorted([*incidents, *merge_reports(rows, policy, merge=False)],
+                               key=lambda i: (i.time.start, i.id))
         if timings is not None:
             timings["locate"], timings["merge"] = t1 - t0, time.perf_counter() - t1
     return MappedEvent(

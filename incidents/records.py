@@ -11,7 +11,7 @@ from typing import Any
 
 from .models import EventFile, GeoContext, Note, Report, Source
 
-__all__ = ["REPORT_COLUMNS", "EVENT_COLUMNS", "NOTE_COLUMNS", "LIST_COLUMNS", "NUMBER_COLUMNS", "report_record",
+__all__ = ["REPORT_COLUMNS", "EVENT_COLUMNS", "NOTE_COLUMNS", "LIST_COLUMNS", "DICT_COLUMNS", "NUMBER_COLUMNS", "report_record",
            "event_record", "note_record", "note_mapping", "report_mapping", "source_mapping", "event_mapping",
            "iso_date"]
 
@@ -21,7 +21,7 @@ REPORT_COLUMNS: tuple[str, ...] = (
     "when_start", "when_end", "when_precision", "when_text",
     "source", "source_name", "source_handle", "source_kind", "source_url", "source_cites",
     "url", "media", "summary", "hedges", "override_status", "override_reason", "override_by",
-    "span_start", "span_end", "span_text", "place_reason",
+    "span_start", "span_end", "span_text", "place_reason", "event_row", "attributes",
 )
 # The event a report belongs to, repeated on every row so that one table is a whole incident file.
 EVENT_COLUMNS: tuple[str, ...] = ("event_title", "event_timezone", "context_country", "context_city")
@@ -32,6 +32,7 @@ NOTE_COLUMNS: tuple[str, ...] = (
     "span_start", "span_end", "span_text",
 )
 LIST_COLUMNS = frozenset({"media", "hedges", "source_cites"})
+DICT_COLUMNS = frozenset({"attributes"})  # a JSON object in a CSV cell
 NUMBER_COLUMNS = frozenset({"lat", "lon", "radius_m", "span_start", "span_end"})
 
 
@@ -73,6 +74,8 @@ def report_record(report: Report, source: Source) -> dict[str, Any]:
         "span_end": span.end if span else None,
         "span_text": span.text if span else None,
         "place_reason": report.place_reason,
+        "event_row": report.event_row,
+        "attributes": dict(report.attributes),
     }
 
 
@@ -131,9 +134,11 @@ def report_mapping(row: dict[str, Any]) -> dict[str, Any]:
     when = {k.removeprefix("when_"): row[k] for k in ("when_start", "when_end", "when_precision", "when_text")
             if row.get(k) not in (None, "")}
     out["when"] = when
-    for key in ("media", "hedges"):
+    for key in ("media", "hedges", "attributes"):
         if row.get(key):
             out[key] = row[key]
+    if row.get("event_row") not in (None, "", False, "false"):
+        out["event_row"] = row["event_row"]
     if row.get("override_status") not in (None, ""):
         out["override"] = {"status": row["override_status"], "reason": row.get("override_reason")}
         if row.get("override_by") not in (None, ""):

@@ -20,7 +20,7 @@ from incidents.models import Geocode, Incident, LocatedReport, Source, TimeWindo
 from incidents.records import iso_date
 from incidents.taxonomy import event_type_info
 
-from .properties import incident_properties, iso_utc, report_properties
+from .properties import incident_attributes, incident_properties, iso_utc, report_properties
 
 __all__ = ["FastProperties", "property_builders", "presorted"]
 
@@ -87,6 +87,8 @@ class FastProperties:
         win = self._windows.get(id(window)) or self._window(window)
         override, span = report.override, report.span
         return {
+            "attributes": report.attributes,
+            "event_row": report.event_row,
             "event_type": report.event_type,
             "geocode_method": geo.method,
             "hedges": report.hedges,
@@ -163,6 +165,7 @@ class FastProperties:
         properties = {
             "acled_event_type": info[1],
             "acled_sub_event_type": info[2],
+            "attributes": incident_attributes(incident),
             "event_type": term,
             "event_type_label": info[0],
             "gazetteer_id": entry.id if entry else None,

@@ -104,6 +104,14 @@ def _link_list(urls: list[str]) -> list[list]:
     return [[href, 1] if (href := safe_url(url)) is not None else [escape_text(url, max_length=200), 0] for url in urls]
 
 
+def _attribute_rows(attributes: dict[str, Any]) -> list[list[str]]:
+    """[[escaped name, escaped value], ...] of a report's attributes (empty values left out), at most 60."""
+    return [
+        [escape_text(str(k), max_length=100), escape_text(str(v), max_length=300)]
+        for k, v in list(attributes.items())[:60] if v is not None and v != ""
+    ]
+
+
 def _distance(metres: float) -> str:
     return f"{metres / 1000:.1f} km" if metres >= 1000 else f"{metres:.0f} m"
 
@@ -200,6 +208,8 @@ def _columns(
                     escape_text(" ".join(report.span.text.split()), max_length=_QUOTE_LIMIT) if report.span else "",
                 ]
             )
+            if report.attributes:  # the input table's own columns, escaped like every other text
+                rows[-1].append(_attribute_rows(report.attributes))
         reports.append(rows)
     columns = (
         ids, lats, lons, radii, types, t0s, t1s, titles, places, times, spans, reasons, overrides, precisions, reports,
@@ -252,8 +262,9 @@ def map_payload(mapped: MappedEvent) -> dict[str, Any]:
         ],
         "sources": [_source_row(used_sources[sid]) for sid in source_ids],
         "strings": strings.items,
-        "attribution": ", ".join(
-            escape_text(used_sources[s].handle or used_sources[s].name, max_length=40) for s in source_ids[:12]
+        "attribution": ", ".join(  # each name isolated: a right-to-left one keeps the list in order
+            f'<span dir="auto">{escape_text(used_sources[s].handle or used_sources[s].name, max_length=40)}</span>'
+            for s in source_ids[:12]
         )
         + (" …" if len(source_ids) > 12 else ""),
     }

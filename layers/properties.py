@@ -9,7 +9,8 @@ from incidents.models import Geocode, Incident, LocatedReport
 from incidents.records import report_record
 from incidents.taxonomy import event_type_info
 
-__all__ = ["PROPERTY_NAMES", "incident_properties", "report_properties", "iso_utc", "unmatched_note"]
+__all__ = ["PROPERTY_NAMES", "incident_properties", "report_properties", "iso_utc", "unmatched_note",
+           "incident_attributes"]
 
 # The DESIGN.md contract first, then what analysts also need in a GIS table.
 PROPERTY_NAMES: tuple[str, ...] = (
@@ -42,6 +43,7 @@ PROPERTY_NAMES: tuple[str, ...] = (
     "place_role",
     "unmatched_landmark",
     "summary",
+    "attributes",
     "reports",
 )
 
@@ -59,6 +61,20 @@ def unmatched_note(geo: Geocode) -> str:
         f"\u201c{geo.unmatched}\u201d is in no gazetteer: drawn{where} ({geo.precision.value} radius). "
         "Add it to a gazetteer to place it."
     )
+
+
+def incident_attributes(incident: Incident) -> dict[str, Any]:
+    """The input table's own columns of the incident's reports: one value each, or the distinct values joined."""
+    located = incident.reports
+    if len(located) == 1:
+        return located[0].report.attributes
+    values: dict[str, list[Any]] = {}
+    for r in located:
+        for key, value in r.report.attributes.items():
+            seen = values.setdefault(key, [])
+            if value not in seen:
+                seen.append(value)
+    return {k: v[0] if len(v) == 1 else " | ".join(str(x) for x in v) for k, v in sorted(values.items())}
 
 
 def report_properties(located: LocatedReport, incident_id: str | None = None) -> dict[str, Any]:
@@ -116,5 +132,6 @@ def incident_properties(incident: Incident) -> dict[str, Any]:
         "place_role": geo.role.value,
         "unmatched_landmark": geo.unmatched,
         "summary": " ".join(r.report.summary for r in incident.reports[:1]),
+        "attributes": incident_attributes(incident),
         "reports": [report_properties(r) for r in incident.reports],
     }

@@ -57,3 +57,17 @@ def test_one_mention_is_resolved_as_on_its_own_and_the_context_still_counts():
 def test_a_state_named_anywhere_in_the_document_holds_its_towns(texts):
     springfield = resolve_document(texts, NONE)[texts.index("Springfield")]
     assert _near(springfield, 39.80, -89.64)
+
+
+def test_a_county_named_in_the_text_holds_the_town_and_both_readings_agree():
+    # neither name stands out alone (Gainesville, Florida is the larger; Hall County, Nebraska comes first), but
+    # together only Georgia's pair agrees
+    gainesville, hall = resolve_document(["Gainesville", "Hall County"], NONE)
+    assert _near(gainesville, 34.30, -83.82) and gainesville.reason == "inside Hall County named in the text"
+    assert _near(hall, 34.33, -83.80, km=40) and "holds Gainesville" in hall.reason
+
+
+def test_a_mention_moved_by_the_document_does_not_drag_a_name_that_stands_out():
+    # "Texas" may read as a Mexican town near Mexico City; "Canada" (a country on its own) never follows it there
+    out = resolve_document(["Mexico", "United States", "Canada", "Texas", "Mexico City"], NONE)
+    assert [g.precision for g in out[:3]] == [Precision.country] * 3 and out[2].entry.name == "Canada"

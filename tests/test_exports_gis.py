@@ -264,8 +264,6 @@ def test_a_hand_written_csv_with_few_columns_loads(tmp_path: Path):
     [
         ("id,event_type,where,when_start,source,summary,lat,lon\nr1,gunfire,x,2026-01-06,s,y,91,0\n",
          "row 2: field 'lat'"),
-        ("id,event_type,where,when_start,source,summary,colour\nr1,gunfire,x,2026-01-06,s,y,red\n",
-         "row 2: field 'colour': unknown column"),
         ("id,event_type,where,when_start,source,summary\nr1,shelling?,x,2026-01-06,s,y\n", "field 'event_type'"),
         ("id,event_type,where,when_start,source,summary,lat\nr1,gunfire,x,2026-01-06,s,y,north\n",
          "row 2: field 'lat': not a number"),

@@ -86,6 +86,7 @@ def _variants(core: str, code: str) -> list[tuple[str, str]]:
     parts = core.split()
     if not re.search(r"[A-Za-z\u00c0-\u024f\u0400-\u04ff]", core):  # uncased script: shorter word runs too
         out += [(" ".join(parts[:n]), "") for n in range(len(parts) - 1, 0, -1)]
+        out += [(" ".join(parts[n:]), "") for n in range(1, len(parts))]  # "وسط بيروت": the name after a word
     for name, _ in list(out):
         for prefix in words.place_prefixes:
             if name.startswith(prefix) and len(name) - len(prefix) >= 3:
@@ -120,6 +121,8 @@ def find_places(
     for match in _candidate_pattern(code).finditer(text):
         core = _strip_lead(match.group("core"), stop)
         if not core or core.lower() in stop or core.lower() in lang(code).name_connectors:
+            continue
+        if len(core) > MAX_PLACE_CHARS:  # a run of capitalised words, not a place
             continue
         qualifier = match.group("q")
         core_at = match.start("core") + match.group("core").find(core)
@@ -206,15 +209,15 @@ def _possessed(
 def _bare_uncased(core: str, resolver: PlaceResolver, context: GeoContext) -> tuple[Geocode, str] | None:
     """(geocode, word) when the first word of an uncased run is exactly the name of a city or larger place."""
     word = core.split()[0]
-    if len(word) < 4:
-        return None
+    if len(word) < 4 or context.country is None:
+        return None  # without the event's country a common word may be some far town's alternate name
     try:
         geocode = resolver.resolve(word, context)
     except (GeocodeError, GeocoderServiceError):
         return None
     if geocode.score < 0.99 or geocode.precision not in (Precision.city, Precision.region):
         return None
-    return geocode, word
+    return (geocode, word) if _country_of(geocode, resolver) == context.country else None
 
 
 _NO_FALLBACK = {"by", "to", "from", "of"}  # words that lead people and organisations as often as places

@@ -8,14 +8,19 @@ Each mention is first ranked on its own (incidents.geocode.ranker: name, kind, t
 Then every mention's candidates are scored again against the places the *other* mentions of the document chose
 (a few rounds, until nothing changes):
 
-- document: closeness to the nearest other place, `W_NEAR / (1 + d / NEAR_SCALE_KM)` where d is the gap between
-  the two circles (0 when one holds the other), so a Paris next to Dallas is Paris, Texas;
-- containment: inside a state, county or region another mention named, `W_CONTAINED` more ("Gainesville … Hall
-  County" is Gainesville, Georgia);
+- document: closeness to the other mentions' towns, the mean of `W_NEAR / (1 + (d / NEAR_SCALE_KM)^2)` where d is
+  the gap between the two circles (0 when one holds the other), so a Paris next to Dallas is Paris, Texas;
+- containment: inside the states, counties or regions other mentions named, up to `W_CONTAINED` ("Gainesville …
+  Hall County" is Gainesville, Georgia);
+- country: the share of the other mentions in the candidate's country, up to `W_COUNTRY`;
 
 Mentions that stand out on their own (their first candidate ahead by `CONFIDENT_MARGIN`, or `CONFIDENT_RATIO` times
-as populous as the next) pull the others harder than ambiguous ones. The chosen Geocode's `reason` says when the document decided ("closest to Hall County named
-in the text, 12 km"). The gold answers of a benchmark are never read: only the mentions' texts and the context.
+as populous as the next) pull the others harder than ambiguous ones. The document never picks a place by one of its
+alternate names (GeoNames lists odd ones: "Atlanta" for Lyons, Kansas), and a name that on its own is a state or a
+country ("Kansas", "Georgia") takes a town reading only on twice the evidence, or when the town lies within 50 km of
+a town of the text that stands out ("Lebanon" next to Nashville is Lebanon, Tennessee, as in a Nashville event).
+The chosen Geocode's `reason` says when the document decided ("inside Hall County named in the text", "closest to
+Atlanta named in the text (70 km)"). The gold answers of a benchmark are never read: only the mentions' texts and the context.
 
 `resolve_document(mentions, context, resolver=None, roles=None)` is the entry point for article extraction and for
 `geocode --batch` rows that share a `doc`; a mention that cannot be resolved comes back as its PlaceNotFound.
@@ -23,6 +28,7 @@ in the text, 12 km"). The gold answers of a benchmark are never read: only the m
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -41,12 +47,15 @@ NEAR_SCALE_KM = 100.0
 W_CONTAINED = 1.5
 W_COUNTRY = 1.5
 AREA_NAME_SHARE = 0.5  # support for a town reading of a name that alone is a state or country ("Kansas")
-LOCAL_CLOSENESS = 1 / (1 + LOCAL_KM / NEAR_SCALE_KM)  # ... unless it lies within LOCAL_KM of a town that stands out
+LOCAL_CLOSENESS = 1 / (1 + (LOCAL_KM / NEAR_SCALE_KM) ** 2)  # ... unless it lies within LOCAL_KM of a town that stands out
 CONFIDENT_MARGIN = 1.0
 CONFIDENT_RATIO = 10.0
 AMBIGUOUS_PULL = 0.5  # how hard a mention that does not stand out on its own pulls the others
 FUZZY_PULL = 0.25
 ROUNDS = 3
+READINGS = 8  # another mention's readings considered besides its current one
+PLAUSIBLE = 0.8  # a reading other than the current one counts at most this much ...
+MIN_PLAUSIBLE = 0.15  # ... and not at all below this (exp(-1.7): more than 1.7 points behind)
 MAX_CANDIDATES = 40  # per mention, the best of the standalone ranking
 _AREAS = (Precision.region,)  # what "containment" means: a state, county or province named elsewhere
 _BIG = (Precision.region, Precision.country)
@@ -127,7 +136,7 @@ def _agree(mentions: list[_Mention]) -> None:
         picks = [m.pick for m in mentions]
         for m in mentions:
             key = normalise(m.choice.phrase.core)
-            others = [(o, o.ranked[p].candidate) for o, p in zip(mentions, picks, strict=True)
+            others = [(o, _readings(o, p)) for o, p in zip(mentions, picks, strict=True)
                       if normalise(o.choice.phrase.core) != key]  # fmt: skip
             best, best_utility, best_why = 0, float("-inf"), None
             area_name = m.ranked[0].candidate.precision in _BIG
@@ -146,42 +155,91 @@ def _agree(mentions: list[_Mention]) -> None:
             break
 
 
-def _support(r: Ranked, others: list[tuple[_Mention, PlaceCandidate]]) -> tuple[float, str | None, float]:
-    """What the other mentions' choices add to candidate `r`, and the sentence naming the one that helped most.
+def _pull(o: _Mention) -> float:
+    """How hard `o` pulls: its own standing, at most AMBIGUOUS_PULL once the document moved it off its first reading."""
+    return o.pull if o.pick == 0 else min(o.pull, AMBIGUOUS_PULL)
 
-    Means over the other mentions, each weighed by how much it stands out on its own: closeness to their towns
-    (W_NEAR / (1 + gap / NEAR_SCALE_KM)), the share of them in the candidate's country (W_COUNTRY); and the best
-    containment by a state or province named (or, for a state, holding the document's towns: "Georgia" next to
-    Atlanta). Also returned: the closeness to the nearest town, weighed by its pull (1 for a town of the same place).
+
+def _readings(o: _Mention, pick: int) -> list[tuple[PlaceCandidate, float]]:
+    """Mention `o`'s current reading (weight 1) and, when it does not stand out on its own, its other plausible ones,
+    weighed by how far behind they are (exp(-gap in points)): "Hall County" may be Georgia's when the text's
+    Gainesville is."""
+    top = o.ranked[pick]
+    out = [(top.candidate, 1.0)]
+    if o.pull >= 1.0:
+        return out  # a name that stands out on its own has one reading
+    for r in o.ranked[:READINGS]:
+        if r is top or not r.own_name:
+            continue
+        weight = math.exp(-max(0.0, top.utility - r.utility)) * PLAUSIBLE
+        if weight >= MIN_PLAUSIBLE:
+            out.append((r.candidate, weight))
+    return out
+
+
+def _part(c: PlaceCandidate, other: PlaceCandidate) -> tuple[float | None, bool | None, bool, float]:
+    """What one reading of another mention says of `c`: closeness (towns only), whether one holds the other
+    (areas of a country only; None when neither is such an area), same country, and the gap in km."""
+    same = bool(c.country) and c.country == other.country
+    if other.precision is Precision.country:
+        return None, None, same, 0.0
+    if other.precision in _AREAS or c.precision in _AREAS:
+        area = other if other.precision in _AREAS else c
+        holds = inside(c, other) if other.precision in _AREAS else inside(other, c)
+        # only the divisions of a country hold (a continent or "the Middle East" says little)
+        held = holds and area.country is not None and c.precision is not Precision.country
+        return None, held if other.precision in _AREAS and other.country is not None else (held or None), same, 0.0
+    gap = _gap_km(c, other)
+    return 1 / (1 + (gap / NEAR_SCALE_KM) ** 2), None, same, gap
+
+
+def _support(
+    r: Ranked, others: list[tuple[_Mention, list[tuple[PlaceCandidate, float]]]]
+) -> tuple[float, str | None, float]:
+    """What the other mentions' readings add to candidate `r`, and the sentence naming the one that helped most.
+
+    Means over the other mentions, each weighed by how much it stands out on its own and by the plausibility of the
+    reading that agrees best: closeness to their towns (W_NEAR / (1 + (gap / NEAR_SCALE_KM)^2)), the share of them
+    in the candidate's country (W_COUNTRY), the share of the states or provinces named that hold it (W_CONTAINED;
+    or, for a state, holding the document's towns: "Georgia" next to Atlanta). Also returned: the closeness to the
+    nearest town, weighed by its pull (1 for a town of the same place).
     """
     c = r.candidate
-    near_sum = near_weight = country_sum = country_weight = contained = 0.0
+    near_sum = near_weight = country_sum = country_weight = contained = area_weight = area_held = 0.0
     best_near, near_why, contained_why, country_why = 0.0, None, None, None
-    for o, other in others:
-        if other.entry.id == c.entry.id:
+    for o, readings in others:
+        best = None
+        for other, weight in readings:
+            if other.entry.id == c.entry.id:
+                continue
+            closeness, held, same, gap = _part(c, other)
+            value = weight * (W_NEAR * (closeness or 0.0) + W_CONTAINED * bool(held) + W_COUNTRY * same)
+            if best is None or value > best[0]:
+                best = (value, other, weight, closeness, held, same, gap)
+        if best is None:
             continue
+        _, other, weight, closeness, held, same, gap = best
+        pull = _pull(o) * weight
         country_weight += o.pull
-        if c.country and c.country == other.country:
-            country_sum += o.pull
+        if same:
+            country_sum += pull
             if country_why is None and other.precision is Precision.country:
                 country_why = f"in {o.choice.matched}, named in the text"
-        if other.precision is Precision.country:
-            continue
-        if other.precision in _AREAS or c.precision in _AREAS:
-            area = other if other.precision in _AREAS else c
-            holds = inside(c, other) if other.precision in _AREAS else inside(other, c)
-            # only the divisions of a country hold (a continent or "the Middle East" says little)
-            if holds and area.country is not None and c.precision is not Precision.country:
-                if o.pull * W_CONTAINED > contained:
-                    verb = "inside" if other.precision in _AREAS else "holds"
-                    contained, contained_why = o.pull * W_CONTAINED, f"{verb} {o.choice.matched} named in the text"
-            continue
-        gap = _gap_km(c, other)
-        closeness = 1 / (1 + gap / NEAR_SCALE_KM)
-        near_sum += o.pull * closeness
-        near_weight += o.pull
-        if closeness * o.pull > best_near:
-            best_near, near_why = closeness * o.pull, f"closest to {o.choice.matched} named in the text ({gap:.0f} km)"
+        if held is not None:
+            if other.precision in _AREAS:
+                area_weight += o.pull
+                area_held += pull if held else 0.0
+            if held and pull * W_CONTAINED > contained:
+                verb = "inside" if other.precision in _AREAS else "holds"
+                contained, contained_why = pull * W_CONTAINED, f"{verb} {o.choice.matched} named in the text"
+        if closeness is not None:
+            near_sum += pull * closeness
+            near_weight += o.pull
+            if closeness * pull > best_near:
+                best_near, near_why = closeness * pull, f"closest to {o.choice.matched} named in the text ({gap:.0f} km)"
+    if area_weight and c.precision is not Precision.region:
+        # held by one of several states named ("Columbus" with Ohio and Texas named) is the share of them
+        contained = min(contained, W_CONTAINED * area_held / area_weight)
     near = W_NEAR * near_sum / near_weight if near_weight else 0.0
     same_country = W_COUNTRY * country_sum / country_weight if country_weight else 0.0
     total = near + contained + same_country

@@ -5,7 +5,7 @@ Every backend proposes `PlaceCandidate`s for a name; the resolver pools them (no
 
 - name: an exact name 0, an alias or demonym -0.5, a misspelling (fuzzy match) -20, so a fuzzy match never beats
   an exact namesake anywhere (and its radius is widened, see `FUZZY_WIDEN`);
-- kind: a country 4, a region or first-level division 2, a curated landmark, district, seat of power or airport of
+- kind: a country 4, a region or first-level division 2 (a second-level one 1.5), a curated landmark, district, seat of power or airport of
   the event's country 1 (what the text most likely means when it names a country, a state, a palace);
 - context: inside the event's country 3; within `LOCAL_KM` of the event's city (a city, district or landmark) 3 more;
 - container: inside the place named after the comma ("Springfield, Illinois", "Plateau, Niamey") 6;
@@ -39,6 +39,7 @@ LOCAL_KM = 50.0  # a place this close to the event's city is "local": it beats t
 CONTAINER_SLACK = 1.1  # a candidate counts as inside a container within this share of its radius
 W_NAME = {"exact": 0.0, "alias": -0.5, "fuzzy": -20.0}
 W_KIND = {Precision.country: 4.0, Precision.region: 2.0}
+W_SECOND_LEVEL = 0.5  # a county or district is a smaller reading than a state of the same name ("Ohio")
 W_CURATED = 1.0
 W_COUNTRY = 3.0
 W_LOCAL = 3.0
@@ -133,7 +134,7 @@ def _score(found: Found, ask: Ask, core_key: str) -> Ranked:
     code_alias = kind == "exact" and _is_code(ask.core) and normalise(c.entry.name) != core_key
     # a town that has a code only among its alternate names ("CCS" for Caracas) is a weak reading of that code
     s: dict[str, float] = {"name": W_NAME["alias" if code_alias else kind]}
-    s["kind"] = W_KIND.get(c.precision, 0.0)
+    s["kind"] = W_KIND.get(c.precision, 0.0) - (W_SECOND_LEVEL if c.feature == "admin2" else 0.0)
     country = ask.context.country
     if country and c.country == country:
         s["country"] = W_COUNTRY

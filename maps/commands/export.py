@@ -10,7 +10,7 @@ from incidents.errors import InputError
 
 from ..export import FORMATS, export
 from ..export.geojson import sibling
-from .common import input_options, inputs_argument, map_inputs, write_unresolved
+from .common import input_options, inputs_argument, map_inputs, say, write_unresolved
 from .outputs import UNRESOLVED_SUFFIX, Output, check_outputs, committed, unresolved_path
 
 # `.json` is not an export name of ours: `x.json` beside inputs and `x.unresolved.json` lists are JSON, not GeoJSON
@@ -69,7 +69,7 @@ def export_outputs(output: Path, kind: str, *, polygons: bool, reports: bool) ->
               help="--engine dask: a running dask scheduler to use instead of a local cluster.")
 @input_options
 def command(inputs, output, polygons, reports, engine, workers, scheduler, article_date, tz, online, no_merge,
-            policy, gazetteers) -> None:
+            policy, gazetteers, table_format, columns, strict, context_text) -> None:
     """Export incidents for GIS tools (QGIS, Google Earth, spreadsheets).
 
     \b
@@ -90,14 +90,15 @@ def command(inputs, output, polygons, reports, engine, workers, scheduler, artic
     check_outputs([*inputs, policy, *gazetteers], outputs)
     with committed(outputs):  # every file whole first, then all renamed together: all new or all old
         mapped = map_inputs(inputs, article_date=article_date, tz=tz, online=online, no_merge=no_merge, policy=policy,
-                            gazetteers=gazetteers)
+                            gazetteers=gazetteers, table_format=table_format, columns=columns, strict=strict,
+                            context_text=context_text)
         for flag, given in (("reports", reports), ("polygons", polygons)):  # said once the input was accepted
             if given and (kind, flag) in _IGNORED:
                 click.echo(f"incident-map: warning: {_IGNORED[kind, flag]}", err=True)
         written = export(mapped, output, fmt=kind, polygons=polygons, reports=reports)
         written.append(write_unresolved(mapped, output))
     for path in written:
-        click.echo(f"wrote {path}")
+        say(f"wrote {path}")
 
 
 def _dask_export(inputs, output: Path, *, workers, scheduler, online, no_merge, policy, gazetteers, flags) -> None:
@@ -115,7 +116,7 @@ def _dask_export(inputs, output: Path, *, workers, scheduler, online, no_merge, 
     status_policy = StatusPolicy.from_file(policy) if policy else None
     counts, unresolved, parts = run_dask_export(inputs, output, workers=workers, scheduler=scheduler, online=online,
                                                 policy=status_policy, merge=not no_merge, gazetteers=gazetteers)
-    click.echo(counts.line(), err=True)
+    say(counts.line(), err=True)
     listed = write_unresolved_records(unresolved, output)
-    click.echo(f"wrote {output} ({len(parts)} part files)")
-    click.echo(f"wrote {listed}")
+    say(f"wrote {output} ({len(parts)} part files)")
+    say(f"wrote {listed}")

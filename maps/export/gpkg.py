@@ -38,7 +38,7 @@ def sqlite_text(value: object) -> object:
 
 def _without_nul(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     for column in frame.columns:
-        if frame[column].dtype == object and column != frame.geometry.name:
+        if column != frame.geometry.name and pd.api.types.is_string_dtype(frame[column].dtype):
             frame[column] = frame[column].map(sqlite_text)
     return frame
 

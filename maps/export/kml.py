@@ -132,6 +132,8 @@ def _placemark(folder: ET.Element, incident: Incident, circle: BaseGeometry) -> 
         value = props[key]
         value = ", ".join(map(str, value)) if isinstance(value, list) else value
         _sub(_sub(data, "Data", name=key), "value", "" if value is None else value)
+    for key, value in props["attributes"].items():  # the input table's own columns, after ours, never in their place
+        _sub(_sub(data, "Data", name=f"attributes.{key}"), "value", "" if value is None else value)
     geometry = _sub(mark, "MultiGeometry")
     _sub(_sub(geometry, "Point"), "coordinates", f"{incident.geocode.lon:.6f},{incident.geocode.lat:.6f}")
     for polygon in getattr(circle, "geoms", [circle]):

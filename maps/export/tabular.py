@@ -15,7 +15,7 @@ from typing import Any
 import orjson
 
 from incidents.atomic import write_atomic
-from incidents.formats.table import neutralise
+from incidents.formats.cells import neutralise
 from incidents.models import MappedEvent
 from incidents.records import EVENT_COLUMNS, REPORT_COLUMNS, event_record
 from layers.properties import PROPERTY_NAMES, incident_properties, report_properties

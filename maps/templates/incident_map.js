@@ -210,7 +210,10 @@
       (r[2] >= 0 ? ' <span class="im-hedge">hedged: ' + iso(S[r[2]]) + "</span>" : "") +
       (r[5] ? '<div class="im-quote" dir="auto">“' + r[5] + "”</div>" : "<br>") +
       (r[5] ? '<span class="im-muted">Summary: </span>' : "") + iso(r[3]) +
-      (r[4].length ? '<br><span class="im-links">' + links(r[4]) + "</span>" : "") + "</li>";
+      (r[4].length ? '<br><span class="im-links">' + links(r[4]) + "</span>" : "") +
+      (r[6] && r[6].length ? '<br><span class="im-attrs">' + r[6].map(function (kv) {
+        return iso(kv[0], "im-muted") + ": " + iso(kv[1]);  /* the table's own columns, escaped in Python */
+      }).join(" · ") + "</span>" : "") + "</li>";
   };
 
   IncidentLayers.prototype.popup = function (si, i) {
