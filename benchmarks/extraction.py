@@ -12,11 +12,12 @@ given on the command line, with a `truth.yaml` beside them:
         - {type: gunfire, place: [presidential office, Niamey], hedged: true}
         - {type: [gunfire, explosion], place: [Plateau], hedged: false}
 
-A drafted report matches a truth incident when its event type is one of the incident's types and its `where`
-contains one of the incident's place words (case-insensitive). Recall: truth incidents matched by at least one
-report and, when the incident gives `words`, its span (the sentence or post) holds them. Precision: drafted reports that match some truth incident (a second report of one incident is not an
-invention: the merge step joins them). Hedges: every report matching a hedged incident must carry a hedge (so the
-status policy never confirms it); the count of violations must be 0.
+A drafted report matches a truth incident when its event type is one of the incident's types, its `where`
+contains one of the incident's place words (case-insensitive) and, when the incident gives `words`, its span (the
+sentence or post) holds them. Recall: truth incidents matched by at least one report. Precision: drafted reports
+that match some truth incident (a second report of one incident is not an invention: the merge step joins them).
+Hedges: every report matching a hedged incident must carry a hedge (so the status policy never confirms it); the
+count of violations must be 0.
 
     .venv/bin/python -m benchmarks.extraction /work/wt/articles [--json out.json] [-v]
 """

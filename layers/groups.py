@@ -262,8 +262,9 @@ def map_payload(mapped: MappedEvent) -> dict[str, Any]:
         ],
         "sources": [_source_row(used_sources[sid]) for sid in source_ids],
         "strings": strings.items,
-        "attribution": ", ".join(
-            escape_text(used_sources[s].handle or used_sources[s].name, max_length=40) for s in source_ids[:12]
+        "attribution": ", ".join(  # each name isolated: a right-to-left one keeps the list in order
+            f'<span dir="auto">{escape_text(used_sources[s].handle or used_sources[s].name, max_length=40)}</span>'
+            for s in source_ids[:12]
         )
         + (" …" if len(source_ids) > 12 else ""),
     }

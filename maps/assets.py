@@ -199,17 +199,19 @@ def missing_assets_notice(bundles: list[str], mode: Mode = "cdn", base: str | No
                           fallback: str | None = DEFAULT_FALLBACK) -> str:
     """Plain HTML shown (by CSS alone) when the map's JavaScript did not load: what is missing and what to do."""
     if mode == "inline":
-        where = "inside this file"
-    elif mode == "local":
-        where = f"from <code>{escape_text(base or '')}</code>"
+        cause = "They are inside this file, so JavaScript must be turned off or blocked in this browser."
     else:
-        where = "from <code>cdn.jsdelivr.net</code> (no network here, or a proxy or firewall blocks that site)"
-    if fallback and mode != "inline":
-        where += f", nor from the copies it looks for in the folder <code>{escape_text(fallback)}/</code> beside this file"
+        if mode == "local":
+            where = f"from <code>{escape_text(base or '')}</code>"
+        else:
+            where = "from <code>cdn.jsdelivr.net</code> (no network here, or a proxy or firewall blocks that site)"
+        if fallback:
+            where += (f", nor from the copies it looks for in the folder <code>{escape_text(fallback)}/</code> beside "
+                      "this file")
+        cause = f"They could not be loaded {where}, or JavaScript is turned off in this browser."
     return (
         '<div id="im-no-map" class="im-no-map" role="alert"><h1>The map could not load</h1>'
-        f"<p>This page draws its map with JavaScript libraries ({escape_text(_library_names(bundles))}). "
-        f"They could not be loaded {where}, or JavaScript is turned off in this browser.</p>"
+        f"<p>This page draws its map with JavaScript libraries ({escape_text(_library_names(bundles))}). {cause}</p>"
         "<p>To get a map that opens with no network, render it again with one of:</p><ul>"
         "<li><code>incident-map render INPUT -o map.html --self-contained</code>: every script inside the one file "
         "(no basemap: tiles need a network);</li>"

@@ -122,6 +122,8 @@ def find_places(
         core = _strip_lead(match.group("core"), stop)
         if not core or core.lower() in stop or core.lower() in lang(code).name_connectors:
             continue
+        if len(core) > MAX_PLACE_CHARS:  # a run of capitalised words, not a place
+            continue
         qualifier = match.group("q")
         core_at = match.start("core") + match.group("core").find(core)
         owner_end = re.search(r"['’]s(?=[ \t])", core)  # "Karachi's Saddar area": the owner ends the name

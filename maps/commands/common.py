@@ -19,8 +19,17 @@ from incidents.wording import plural
 
 from .outputs import failed_place_lines, unresolved_path
 
-__all__ = ["gazetteer_option", "input_options", "inputs_argument", "map_inputs", "write_unresolved",
+__all__ = ["say", "gazetteer_option", "input_options", "inputs_argument", "map_inputs", "write_unresolved",
            "write_unresolved_records"]
+
+
+def say(text: str, *, err: bool = False) -> None:
+    """An informational line (counts, "wrote ..."): printed unless `incident-map -q` asked for quiet."""
+    ctx = click.get_current_context(silent=True)
+    obj = ctx.find_root().obj if ctx is not None else None
+    if isinstance(obj, dict) and obj.get("quiet"):
+        return
+    click.echo(text, err=err)
 
 
 def inputs_argument(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -75,6 +84,13 @@ def input_options(func: Callable[..., Any]) -> Callable[..., Any]:
         help="Rename a table's columns to ours, e.g. 'place=where,date=when_start'.",
     )(func)
     func = click.option(
+        "--context",
+        "context_text",
+        metavar='"CITY, COUNTRY"',
+        default=None,
+        help='Where the event is, e.g. "Caracas, VE": fills or overrides the inputs\' context for geocoding.',
+    )(func)
+    func = click.option(
         "--strict", is_flag=True, help="Refuse a table column no format uses (default: keep it as an attribute)."
     )(func)
     func = click.option(
@@ -98,6 +114,7 @@ def map_inputs(
     table_format: str | None = None,
     columns: str | None = None,
     strict: bool = False,
+    context_text: str | None = None,
 ) -> MappedEvent:
     """Read the inputs, geocode, verify and merge; print the accounting line to stderr."""
     from incidents.geocode import default_resolver
@@ -107,9 +124,14 @@ def map_inputs(
     resolver = default_resolver(online, gazetteers=gazetteers)  # a bad gazetteer file fails before the inputs
     table = {"format": table_format, "columns": columns, "strict": strict}
     event = read_inputs(list(inputs), article_date=article_date, tz=tz, resolver=resolver, table=table)
+    if context_text:
+        from .geocode import parse_context
+
+        given = parse_context(context_text).model_dump(exclude_none=True)
+        event = event.model_copy(update={"context": event.context.model_copy(update=given)})
     status_policy = StatusPolicy.from_file(policy) if policy else None
     mapped = build_event(event, resolver=resolver, merge=not no_merge, policy=status_policy)
-    click.echo(mapped.counts.line(), err=True)
+    say(mapped.counts.line(), err=True)
     return mapped
 
 
@@ -126,5 +148,5 @@ def write_unresolved_records(unresolved: Sequence[Unresolved], output: Path) -> 
     for line in failed_place_lines(unresolved, target):  # each failed place on stderr, bounded
         click.echo(line, err=True)
     if rows:
-        click.echo(f"{plural(len(rows), 'unresolved record')} listed in {target}", err=True)
+        say(f"{plural(len(rows), 'unresolved record')} listed in {target}", err=True)
     return target

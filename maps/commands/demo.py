@@ -9,7 +9,7 @@ import click
 
 from ..compose import compose_map, write_assets
 from ..export.geojson import sibling, write_geojson
-from .common import map_inputs, write_unresolved
+from .common import map_inputs, say, write_unresolved
 from .outputs import Output, check_outputs, committed, ensure_output_dir, unresolved_path
 
 
@@ -52,6 +52,6 @@ def command(output_dir: Path, self_contained: bool) -> None:
         written += write_geojson(mapped, geojson_path, polygons=True)
         written.append(write_unresolved(mapped, html_path))
     for path in written:
-        click.echo(f"wrote {path}")
+        say(f"wrote {path}")
     if assets_dir:
-        click.echo(f"wrote {assets_dir}/ (the map's scripts, used when the CDN cannot be reached)")
+        say(f"wrote {assets_dir}/ (the map's scripts, used when the CDN cannot be reached)")

@@ -10,7 +10,7 @@ from incidents.errors import InputError
 
 from ..compose import MapOptions, compose_map, write_assets
 from ..tiles import tile_source
-from .common import input_options, inputs_argument, map_inputs, write_unresolved
+from .common import input_options, inputs_argument, map_inputs, say, write_unresolved
 from .outputs import Output, check_outputs, committed, ensure_output_dir, unresolved_path
 
 
@@ -20,6 +20,8 @@ from .outputs import Output, check_outputs, committed, ensure_output_dir, unreso
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The HTML map to write."
 )
 @click.option("--geojson", type=click.Path(dir_okay=False, path_type=Path), help="Also write the incidents as GeoJSON.")
+@click.option("--polygons", is_flag=True, help="With --geojson: also its uncertainty circles (OUT.uncertainty.geojson).")
+@click.option("--reports", is_flag=True, help="With --geojson: also every raw report (OUT.reports.geojson).")
 @click.option(
     "--self-contained", is_flag=True, help="Inline every script and style; works with no network (no basemap)."
 )
@@ -62,6 +64,9 @@ def command(
     table_format,
     columns,
     strict,
+    context_text,
+    polygons=False,
+    reports=False,
 ) -> None:
     """Render incident files or articles as a layered HTML map.
 
@@ -83,6 +88,13 @@ def command(
     ]
     outputs += [Output(path, option, suffixes=(suffix,)) for path, option, suffix in
                 ((geojson, "--geojson", ".geojson"), (png, "--png", ".png")) if path]
+    if (polygons or reports) and not geojson:
+        raise InputError("--polygons and --reports go with --geojson OUT.geojson; add it", field="--polygons")
+    if geojson:
+        from ..export.geojson import sibling
+
+        outputs += [Output(sibling(geojson, label), "--geojson", f"the {label} layer")
+                    for label, given in (("uncertainty", polygons), ("reports", reports)) if given]
     check_outputs([*inputs, policy, *gazetteers], outputs)
     options = MapOptions(cluster=cluster, heat=heat)
     if assets_dir:  # the same files every run (the pinned releases), so they are written outside the output set
@@ -90,20 +102,21 @@ def command(
         write_assets(assets_dir, options)
     with committed(outputs):  # every file whole first, then all renamed together: all new or all old
         mapped = map_inputs(inputs, article_date=article_date, tz=tz, online=online, no_merge=no_merge, policy=policy,
-                            gazetteers=gazetteers, table_format=table_format, columns=columns, strict=strict)
+                            gazetteers=gazetteers, table_format=table_format, columns=columns, strict=strict,
+                            context_text=context_text)
         incident_map = compose_map(mapped, title=title, options=options)
         written = [incident_map.save(output, self_contained=self_contained, embed=embed, asset_base=asset_base,
                                      assets_dir=assets_dir)]
         if geojson:
             from ..export.geojson import write_geojson
 
-            written += write_geojson(mapped, geojson)
+            written += write_geojson(mapped, geojson, polygons=polygons, reports=reports)
         if png:
             from ..static_png import write_png
 
             written.append(write_png(mapped, png, title=title, tiles=tiles))
         written.append(write_unresolved(mapped, output))
     for path in written:
-        click.echo(f"wrote {path}")
+        say(f"wrote {path}")
     if assets_dir:
-        click.echo(f"wrote {assets_dir}/ (the map's scripts, used when the CDN cannot be reached)")
+        say(f"wrote {assets_dir}/ (the map's scripts, used when the CDN cannot be reached)")
