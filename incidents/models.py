@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import date, datetime
+from collections.abc import Iterable
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -453,6 +454,22 @@ class Counts(_Derived):
         )
 
 
+def _instant(value: datetime | date | str) -> datetime:
+    """A filter bound as an aware datetime: ISO text or a date (midnight) read as UTC when naive."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if not isinstance(value, datetime):
+        value = datetime(value.year, value.month, value.day)
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def _within(time: TimeWindow, t0: datetime, t1: datetime) -> bool:
+    """Whether the window shares time with [t0, t1) (an instant: whether it falls in it)."""
+    if time.start == time.end:
+        return t0 <= time.start < t1
+    return time.start < t1 and t0 < time.end
+
+
 class MappedEvent(_Derived):
     """The result of the pipeline: what the layers and exports are built from."""
 
@@ -464,6 +481,42 @@ class MappedEvent(_Derived):
     notes: tuple[Note, ...] = ()
     sources: tuple[Source, ...] = ()
     reports_read: int = 0
+    selection: str | None = Field(default=None, description="what `filter` kept, and of how many")
+
+    def to_geodataframe(self, layer: Literal["incidents", "uncertainty", "reports"] = "incidents", *,
+                        flat: bool = False):  # -> geopandas.GeoDataFrame
+        """One row per incident (Point), uncertainty area (geodesic polygon) or report, EPSG:4326; the resolved
+        times are datetime64 (UTC). See layers.frame.to_geodataframe (imported here: the notebook's shortcut)."""
+        from layers.frame import to_geodataframe
+
+        return to_geodataframe(self, layer, flat=flat)
+
+    def filter(self, *, status: str | Status | Iterable[str | Status] | None = None,
+               event_type: str | Iterable[str] | None = None,
+               between: tuple[datetime | date | str, datetime | date | str] | None = None) -> MappedEvent:
+        """The incidents of some statuses, event types and/or overlapping [t0, t1) (naive times are UTC).
+
+        Counts stay honest: the result reads as what it holds (its reports, none unresolved, since an unresolved
+        record has no status, type or time to match) and `selection` says what was kept of how many.
+        """
+        statuses = {Status(s) for s in ([status] if isinstance(status, str) else status)} if status else None
+        types = set([event_type] if isinstance(event_type, str) else event_type) if event_type else None
+        window = tuple(_instant(t) for t in between) if between else None
+        kept = [
+            i for i in self.incidents
+            if (statuses is None or i.assessment.status in statuses)
+            and (types is None or i.event_type in types)
+            and (window is None or _within(i.time, window[0], window[1]))
+        ]
+        said = "; ".join(f"{k}={v}" for k, v in (("status", sorted(statuses) if statuses else None),
+                                                 ("event_type", sorted(types) if types else None),
+                                                 ("between", between)) if v)
+        before = self.counts
+        selection = (f"{said}: {plural(len(kept), 'incident')} of {before.incidents}, from "
+                     f"{plural(before.read, 'report')} read")
+        mapped = sum(len(i.reports) for i in kept)
+        return self.model_copy(update={"incidents": tuple(kept), "unresolved": (), "reports_read": mapped,
+                                       "selection": selection})
 
     @property
     def counts(self) -> Counts:

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from .errors import InputError
 
-__all__ = ["read_bounded", "check_regular", "MAX_INPUT_BYTES", "KERNEL_TREES"]
+__all__ = ["read_bounded", "check_regular", "check_library_input", "MAX_INPUT_BYTES", "KERNEL_TREES"]
 
 MAX_INPUT_BYTES = 200 * 1024 * 1024
 KERNEL_TREES = ("/proc", "/sys")  # "files" there are the kernel's: size 0, endless or changing as they are read
@@ -62,6 +62,19 @@ def check_regular(path: str | os.PathLike[str]) -> None:
     tree = next((t for t in KERNEL_TREES if real == t or real.startswith(t + os.sep)), None)
     if tree is not None:
         raise _refuse(path, f"a file of the kernel's {tree} tree (its size is not its length)")
+
+
+def check_library_input(path: str | os.PathLike[str], *, limit: int = MAX_INPUT_BYTES) -> None:
+    """For a file that a library must open itself (GDAL for a GeoPackage or Shapefile, pyarrow for Parquet): the
+    checks of `read_bounded` that need no reading. Only a regular file of at most `limit` bytes passes."""
+    check_regular(path)
+    try:
+        size = os.stat(path).st_size
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}", path=str(path)) from exc
+    if size > limit:
+        raise InputError(f"file is {size / 2**20:.0f} MiB; the limit is {_limit_text(limit)}; split it up",
+                         path=str(path))
 
 
 def _read_descriptor(fd: int, path: str | os.PathLike[str], limit: int) -> bytes:

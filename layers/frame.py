@@ -52,6 +52,9 @@ def to_geodataframe(mapped: MappedEvent, layer: Layer = "incidents", *, flat: bo
             geometry = gpd.GeoSeries(list(uncertainty_circles(lons, lats, radii)), crs=CRS)
         else:
             geometry = gpd.points_from_xy(lons, lats)
+    for column in ("time_start", "time_end"):  # resolved times (UTC) as datetime64, for filtering and plotting
+        if column in frame.columns:
+            frame[column] = pd.to_datetime(frame[column], utc=True, format="ISO8601")
     if flat:
         frame = _flatten(frame)
     return gpd.GeoDataFrame(frame, geometry=geometry, crs=CRS)

@@ -180,8 +180,9 @@ class IncidentMap:
         return map_bundles(self.options, self_contained)
 
     def to_html(self, *, self_contained: bool = False, asset_base: str | None = None,
-                fallback: str | None = DEFAULT_FALLBACK) -> str:
-        """The whole page. self_contained: every asset inlined and no basemap (no request leaves the machine).
+                fallback: str | None = DEFAULT_FALLBACK, basemap: bool | None = None) -> str:
+        """The whole page. self_contained: every asset inlined and no basemap (no request leaves the machine);
+        `basemap=True` adds the basemaps to a self-contained page (scripts inlined, tiles fetched: a notebook).
 
         A linked page whose scripts cannot load uses the vendored copies at `fallback` (relative to the page), else
         shows a plain-HTML message saying what is missing and how to get a map that works offline.
@@ -192,24 +193,25 @@ class IncidentMap:
         figure = fmap.get_root()
         mode: Literal["cdn", "inline", "local"] = "inline" if self_contained else ("local" if asset_base else "cdn")
         figure.header.add_child(_Text(f"<title>{escape_text(self.title, max_length=300)}</title>"), name="title")
-        bundles = self._bundles(self_contained)
+        tiled = not self_contained if basemap is None else basemap
+        bundles = self._bundles(self_contained and not tiled)
         figure.header.add_child(_Text(asset_tags(bundles, mode, asset_base, fallback)), name="assets")
         figure.html.add_child(_Text(missing_assets_notice(bundles, mode, asset_base, fallback)), name="no-map")
         tiles: list[tuple[str, folium.TileLayer]] = []
-        if not self_contained:
+        if tiled:
             for n, (name, url, attribution, max_zoom) in enumerate(BASEMAPS):
                 layer = folium.TileLayer(tiles=url, attr=attribution, name=name, max_zoom=max_zoom, show=(n == 0),
                                          control=False)
                 layer.add_to(fmap)
                 tiles.append((orjson.dumps(name).decode(), layer))
-        fmap.add_child(_IncidentLayers(self.payload_json(), tiles, self.options, self_contained))
+        fmap.add_child(_IncidentLayers(self.payload_json(), tiles, self.options, not tiled))
         _stabilise_ids(figure)
         return figure.render()
 
     def embed_html(self, *, self_contained: bool = True, height: str = "600px", asset_base: str | None = None,
-                   fallback: str | None = DEFAULT_FALLBACK) -> str:
+                   fallback: str | None = DEFAULT_FALLBACK, basemap: bool | None = None) -> str:
         """An <iframe srcdoc> snippet that drops into a report page without touching its styles or scripts."""
-        page = self.to_html(self_contained=self_contained, asset_base=asset_base, fallback=fallback)
+        page = self.to_html(self_contained=self_contained, asset_base=asset_base, fallback=fallback, basemap=basemap)
         label = escape_text(self.title, max_length=300)
         return (
             f'<iframe title="{label}" srcdoc="{html.escape(page, quote=True)}" '
@@ -231,7 +233,8 @@ class IncidentMap:
         return write_atomic(path, text)
 
     def _repr_html_(self) -> str:
-        return self.embed_html(self_contained=True, height="520px")
+        """In a notebook: scripts inlined (no CDN needed) and the basemaps under the layers (tiles, when online)."""
+        return self.embed_html(self_contained=True, height="520px", basemap=True)
 
 
 def compose_map(mapped: MappedEvent, *, title: str | None = None, options: MapOptions | None = None) -> IncidentMap:

@@ -153,3 +153,21 @@ def test_candidates_carry_the_ranker_hints():
 def test_a_country_circle_holds_its_places(resolve, name, inside):
     got = resolve(name)
     assert got.precision is Precision.country and _km(got, *inside) <= got.radius_m / 1000
+
+
+def test_acled_city_dash_district_is_the_district_inside_the_city():
+    phrase = parse_place_phrase("Delhi - New Delhi")
+    assert (phrase.core, phrase.trailing) == ("New Delhi", ("Delhi",))
+    assert parse_place_phrase("Rio de Janeiro - North Zone").core == "Rio de Janeiro"  # a part word: the city
+
+
+def test_an_unknown_town_after_a_comma_is_somewhere_in_the_governorate(resolve):
+    got = resolve("Guheriz, Duhok", "IQ")  # a village no table has: Duhok the governorate, not the city
+    assert got.precision is Precision.region and got.radius_m > 30_000 and got.unmatched == "Guheriz"
+    # a first-level area GeoNames has under a region of ISO's (Iraqi Kurdistan) is still first-level
+    assert admin_backend().first_level("Duhok", "IQ").admin1 == "IQ.08"
+
+
+def test_a_namesake_outside_the_state_after_the_comma_is_not_taken(resolve):
+    got = resolve("Banandur, Karnataka", "IN")  # no Banandur in Karnataka: not Alandur in Tamil Nadu
+    assert got.precision is Precision.region and _km(got, 12.97, 77.59) <= got.radius_m / 1000  # Bengaluru inside

@@ -121,3 +121,19 @@ def test_a_regular_file_reads_as_before(tmp_path: Path):
     link = tmp_path / "link.yaml"
     link.symlink_to(SEED)
     assert load_event(link).title == load_event(SEED).title
+
+
+@pytest.mark.parametrize("suffix", [".gpkg", ".parquet", ".shp"])
+def test_files_a_library_opens_itself_are_checked_first(tmp_path: Path, suffix: str):
+    """GDAL and pyarrow read their files themselves: the same refusals, before they open anything."""
+    from incidents.formats.reading import read_table
+    from incidents.reading import check_library_input
+
+    fifo = tmp_path / f"layer{suffix}"
+    os.mkfifo(fifo)
+    with pytest.raises(InputError, match="named pipe"):
+        read_table(fifo)
+    big = tmp_path / f"big{suffix}"
+    big.write_bytes(b"x" * 11)
+    with pytest.raises(InputError, match="the limit is 10 bytes"):
+        check_library_input(big, limit=10)

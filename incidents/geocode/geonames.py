@@ -83,6 +83,18 @@ class Texts(Sequence[str]):
         """The i-th text, still encoded."""
         return self.blob[self.offsets[i] : self.offsets[i + 1]]
 
+    def find(self, text: str) -> int:
+        """The position of `text` among texts sorted by their UTF-8 bytes (binary search), or -1."""
+        target = text.encode("utf-8")
+        lo, hi = 0, len(self)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if self.raw(mid) < target:
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo if lo < len(self) and self.raw(lo) == target else -1
+
     def __getitem__(self, i):  # type: ignore[override]
         if isinstance(i, slice):
             return [self[j] for j in range(*i.indices(len(self)))]
@@ -141,16 +153,7 @@ class GeoNamesIndex:
 
     def _find(self, key: str) -> int:
         """The position of `key` in `keys`, or -1."""
-        target = key.encode("utf-8")
-        keys = self.keys
-        lo, hi = 0, len(keys)
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if keys.raw(mid) < target:
-                lo = mid + 1
-            else:
-                hi = mid
-        return lo if lo < len(keys) and keys.raw(lo) == target else -1
+        return self.keys.find(key)
 
     def rows(self, key: str) -> tuple[int, ...]:
         """Rows whose name or alternate name normalises to `key`."""

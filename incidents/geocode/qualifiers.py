@@ -74,6 +74,7 @@ def _phrase_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
 
 
 _ARTICLE = re.compile(r"^\s*(the)\s+", re.IGNORECASE)
+_DASHED = re.compile(r"^(?P<city>[^-–—]+?)\s+[-–—]\s+(?P<part>[^-–—]+)$")
 
 
 def parse_place_phrase(text: str) -> PlacePhrase:
@@ -89,6 +90,10 @@ def parse_place_phrase(text: str) -> PlacePhrase:
     parts = [p.strip() for p in rest.split(",") if p.strip()]
     core = parts[0] if parts else rest.strip()
     role = qualifier_table().qualifier_roles.get(qualifier) if qualifier else None
+    dashed = _DASHED.match(core)
+    if dashed and split_feature_word(core) is None:
+        # ACLED's "City - District" ("Delhi - New Delhi", "Dhaka - Paltan"): the district, inside the city
+        core, parts = dashed.group("part"), [core, dashed.group("city"), *parts[1:]]
     named, word = core, split_feature_word(core)
     return PlacePhrase(
         text=text, qualifier=qualifier, core=word.name if word else core, trailing=tuple(parts[1:]), role_hint=role,

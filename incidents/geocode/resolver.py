@@ -144,11 +144,22 @@ class PlaceResolver:
                 kept = [f for f in found if _in_area(f.candidate, area)]
                 ask = replace(ask, within=area)
             found = kept
+        elif scope.within is not None and scope.within.feature == "admin1":
+            # "Banandur, Karnataka": a namesake (or a misspelling) outside the state named after the comma is not
+            # what was meant; with none inside, the answer is somewhere in the state
+            found = [f for f in found if _in_area(f.candidate, scope.within)]
         if found:
             return Choice(phrase, role, ask, rank(found, ask), methods, core)
         if scope.enclosing is not None:
             # "Dahieh, Beirut" with Dahieh unknown: somewhere in Beirut, at Beirut's size and a lower score
-            return Choice(phrase, role, ask, [scope.enclosing], {}, scope.enclosing_name or "", enclosing=True)
+            enclosing = scope.enclosing
+            area = None
+            if enclosing.candidate.precision is Precision.city and len(phrase.trailing) == 1:
+                # "Guheriz, Duhok": a town unknown to every table is somewhere in Duhok the governorate, not the city
+                area = self._admin1_named(scope.enclosing_name, enclosing.candidate.country)
+            if area is not None:
+                enclosing = replace(enclosing, found=Found(area, "admin"))
+            return Choice(phrase, role, ask, [enclosing], {}, scope.enclosing_name or "", enclosing=True)
         where = f" in {scope.context.country}" if scope.context.country else ""
         names = ", ".join(b.name for b in self.backends)
         raise PlaceNotFound(f"no match for {phrase.named or phrase.core!r}{where} (searched: {names})")
