@@ -50,7 +50,7 @@ def seed_exports(tmp_path_factory) -> Path:
 def test_geopackage_has_three_layers_gdal_reads(seed_exports: Path, seed_mapped):
     path = seed_exports / "caracas.gpkg"
     layers = dict(pyogrio.list_layers(path))
-    assert set(layers) == {"incidents", "uncertainty", "reports"}
+    assert set(layers) == {"incidents", "uncertainty", "reports", "layer_styles"}  # + QGIS styles (no geometry)
     incidents = pyogrio.read_dataframe(path, layer="incidents")
     circles = pyogrio.read_dataframe(path, layer="uncertainty")
     reports = pyogrio.read_dataframe(path, layer="reports")

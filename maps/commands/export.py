@@ -37,9 +37,14 @@ def export_kind(output: Path) -> str:
     return kind
 
 
-def export_outputs(output: Path, kind: str, *, polygons: bool, reports: bool) -> list[Output]:
-    """Every file `export` writes for `output`: the export, its sibling layers and the unresolved list."""
+def export_outputs(output: Path, kind: str, *, polygons: bool, reports: bool, qml: bool = False) -> list[Output]:
+    """Every file `export` writes for `output`: the export, its sibling layers, their QGIS styles (`--qml`) and the
+    unresolved list."""
     outputs = [Output(output, "-o/--output")]
+    if qml:
+        outputs.append(Output(output.with_suffix(".qml"), "--qml", "the QGIS style"))
+        if polygons:
+            outputs.append(Output(sibling(output, "uncertainty").with_suffix(".qml"), "--qml", "the QGIS style"))
     if kind in ("geojson", "parquet", "fgb") and polygons:
         outputs.append(Output(sibling(output, "uncertainty"), "-o/--output", "the uncertainty layer"))
     if kind in ("geojson", "csv", "parquet", "fgb") and reports:
@@ -67,9 +72,12 @@ def export_outputs(output: Path, kind: str, *, polygons: bool, reports: bool) ->
               help="--engine dask: worker processes of the local cluster (default: one per core).")
 @click.option("--scheduler", default=None, metavar="tcp://HOST:PORT",
               help="--engine dask: a running dask scheduler to use instead of a local cluster.")
+@click.option("--qml", is_flag=True,
+              help="GeoJSON: also write OUT.qml (and OUT.uncertainty.qml) so QGIS draws confirmed and unconfirmed "
+                   "apart as the map does (a GeoPackage always carries its styles).")
 @input_options
 def command(inputs, output, polygons, reports, engine, workers, scheduler, article_date, tz, online, no_merge,
-            policy, gazetteers, table_format, columns, strict, context_text) -> None:
+            policy, gazetteers, table_format, columns, strict, context_text, qml=False) -> None:
     """Export incidents for GIS tools (QGIS, Google Earth, spreadsheets).
 
     \b
@@ -86,7 +94,10 @@ def command(inputs, output, polygons, reports, engine, workers, scheduler, artic
     if workers or scheduler:
         raise InputError("--workers and --scheduler need --engine dask", field="--engine")
     kind = export_kind(output)
-    outputs = export_outputs(output, kind, polygons=polygons, reports=reports)
+    if qml and kind != "geojson":
+        raise InputError("--qml styles a GeoJSON export (a GeoPackage carries its own styles); use -o OUT.geojson",
+                         field="--qml")
+    outputs = export_outputs(output, kind, polygons=polygons, reports=reports, qml=qml)
     check_outputs([*inputs, policy, *gazetteers], outputs)
     with committed(outputs):  # every file whole first, then all renamed together: all new or all old
         mapped = map_inputs(inputs, article_date=article_date, tz=tz, online=online, no_merge=no_merge, policy=policy,
@@ -96,6 +107,12 @@ def command(inputs, output, polygons, reports, engine, workers, scheduler, artic
             if given and (kind, flag) in _IGNORED:
                 click.echo(f"incident-map: warning: {_IGNORED[kind, flag]}", err=True)
         written = export(mapped, output, fmt=kind, polygons=polygons, reports=reports)
+        if qml:
+            from ..export.qgis_styles import write_qml
+
+            written.append(write_qml(output.with_suffix(".qml"), "point"))
+            if polygons:
+                written.append(write_qml(sibling(output, "uncertainty").with_suffix(".qml"), "polygon"))
         written.append(write_unresolved(mapped, output))
     for path in written:
         say(f"wrote {path}")

@@ -7,6 +7,7 @@ stay text: they are what the analyst wrote (a date, or a time with its own offse
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import geopandas as gpd
@@ -18,6 +19,8 @@ from incidents.errors import OutputError
 from incidents.models import MappedEvent
 from incidents.records import NUMBER_COLUMNS
 from layers.frame import to_geodataframe
+
+from .qgis_styles import write_layer_styles
 
 __all__ = ["write_gpkg", "GPKG_LAYERS", "typed", "sqlite_text"]
 
@@ -74,7 +77,8 @@ def write_gpkg(mapped: MappedEvent, path: str | Path) -> list[Path]:
                     append=False,
                     layer_options={"IDENTIFIER": f"{sqlite_text(mapped.title[:80])} ({layer})"},
                 )
-        except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, OSError) as exc:
+            write_layer_styles(tmp, {"incidents": "point", "uncertainty": "polygon"})  # QGIS opens them styled
+        except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, OSError, sqlite3.Error) as exc:
             raise OutputError(f"{path}: cannot write GeoPackage: {exc}") from exc
         finally:
             pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": None})
