@@ -328,10 +328,11 @@ def test_cold_geocode_does_not_import_numpy():
     import subprocess
     import sys
 
-    from incidents.geocode.geonames import geonames_index
-    from incidents.geocode.world import world_index
+    from incidents.geocode import default_resolver
+    from incidents.models import GeoContext
 
-    geonames_index(), world_index()  # the cached files exist, as after the first run ever
+    for place in ("near Maracay", "Zulia"):  # every cached index the resolver uses exists, as after the first run ever
+        default_resolver().resolve(place, GeoContext(country="VE", city="Caracas"))
     code = (
         "import sys\n"
         "from incidents.geocode import default_resolver\n"
