@@ -100,3 +100,18 @@ def test_every_failed_place_is_on_stderr_bounded_and_in_the_unresolved_list(
     listed = json.loads((tmp_path / "map.unresolved.json").read_text())["unresolved"]
     assert sorted(u["record"] for u in listed) == sorted(f"r{i}" for i in range(n))
     assert all(u["reason"].startswith("geocoder failed: ") for u in listed)
+
+
+def test_failed_place_lines_are_bounded_counted_and_printable():
+    from incidents.models import Unresolved
+    from maps.commands.outputs import failed_place_lines
+
+    unresolved = [Unresolved(record=f"r{i}", where=f"Calle \x1b[31m{i}", reason=f"geocoder failed: HTTP 503 #{i}")
+                  for i in range(FAILED_PLACES_SHOWN + 7)]
+    unresolved.append(Unresolved(record="x", where="Nowhere", reason="place not found: no match"))
+    lines = failed_place_lines(unresolved, Path("m.unresolved.json"))
+    assert len(lines) == FAILED_PLACES_SHOWN + 1
+    assert all("\x1b" not in line and line.isprintable() for line in lines)
+    assert "and 7 more places" in lines[-1] and f"({FAILED_PLACES_SHOWN + 7} in all" in lines[-1]
+    assert not any("Nowhere" in line for line in lines)  # not found is not a service failure
+    assert failed_place_lines(unresolved[:2], Path("m.unresolved.json"))[1].endswith("HTTP 503 #1")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -23,7 +22,7 @@ from .cues import find_event_types, find_hedges, leading_hedges
 from .joint import jointly
 from .language import detect_language
 from .places import PlaceMention, find_places, infer_context
-from .quotes import quoted_source
+from .quotes import quoted_source, slug
 from .segments import Post, Segment, split_article, strip_prefix
 from .when import find_when
 
@@ -31,10 +30,6 @@ __all__ = ["draft_event", "draft_yaml", "ARTICLE_SOURCE"]
 
 ARTICLE_SOURCE = "article"
 _NOTE_LIMIT = 20_000  # Note.text's limit; the span keeps the whole text
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40] or "x"
 
 
 @cache
@@ -144,7 +139,7 @@ def _sources(posts: list[Post], label: str) -> dict[str, Source]:
     sources: dict[str, Source] = {}
     for post in posts:
         if post.handle:
-            sid = _slug(post.handle)
+            sid = slug(post.handle)
             sources.setdefault(
                 sid,
                 Source(
@@ -220,7 +215,7 @@ def _draft(
     )
     for segment in segments:
         post = segment if isinstance(segment, Post) else None
-        source_id = (_slug(post.handle) if post.handle else "unattributed") if post else ARTICLE_SOURCE
+        source_id = (slug(post.handle) if post.handle else "unattributed") if post else ARTICLE_SOURCE
         code = _language(segment.text)
         quoted = None if post else quoted_source(segment.text, code)
         hedges = find_hedges(segment.text, code)

@@ -16,12 +16,13 @@ from functools import cache
 from ..models import Source, SourceKind
 from .language import lang
 
-__all__ = ["quoted_source"]
+__all__ = ["quoted_source", "slug"]
 
 QUOTE_REACH = 60  # characters between the witness word and its quoting verb
 
 
-def _slug(text: str) -> str:
+def slug(text: str) -> str:
+    """A source or report id part from free text."""
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40] or "x"
 
 
@@ -57,8 +58,8 @@ def quoted_source(text: str, code: str) -> Source | None:
     by = outlet.group(0) if outlet else None
     if journalist.search(text) and not witness.search(text):
         name = f"{by} journalist" if by else "Journalist quoted by the article"
-        return Source(id=f"journalist-{_slug(by or 'article')}", name=name, kind=SourceKind.media)
+        return Source(id=f"journalist-{slug(by or 'article')}", name=name, kind=SourceKind.media)
     if witness.search(text):
         name = f"Witness quoted by {by}" if by else "Witness quoted by the article"
-        return Source(id=f"witness-{_slug(by or 'article')}", name=name, kind=SourceKind.witness)
+        return Source(id=f"witness-{slug(by or 'article')}", name=name, kind=SourceKind.witness)
     return None

@@ -149,7 +149,8 @@ def committed(outputs: Sequence[Output]) -> Iterator[OutputSet]:
 
 
 def _short(text: str, limit: int = 200) -> str:
-    flat = " ".join(text.split())
+    """One short printable line: no terminal escape sequences or other controls from a stranger's text."""
+    flat = " ".join("".join(c if c.isprintable() else "\ufffd" for c in " ".join(text.split())).split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "\u2026"
 
 
