@@ -100,3 +100,10 @@ class GeocoderBadResponse(GeocoderServiceError, ValueError):
 
 class OutputError(IncidentMapError, OSError):
     """An output file could not be written."""
+
+
+class MissingExtra(IncidentMapError, ImportError):
+    """An optional part needs a package that is not installed: the message names the extra to install."""
+
+    def __init__(self, what: str, extra: str) -> None:
+        super().__init__(f"{what} needs an optional package: pip install 'incident-mapper[{extra}]'")

@@ -11,7 +11,12 @@ import math
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import matplotlib
+try:
+    import matplotlib
+except ModuleNotFoundError as exc:  # an optional part: say which extra brings it
+    from incidents.errors import MissingExtra
+
+    raise MissingExtra("render --png", "png") from exc
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402

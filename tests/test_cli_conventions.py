@@ -58,3 +58,35 @@ def test_render_shares_polygons_reports_and_context(tmp_path: Path, capsys):
     assert json.loads(geo.read_text())["event"]["context_country"] == "VE"
     assert main(["render", str(table), "-o", str(html), "--polygons"]) == 2
     assert "--polygons and --reports go with --geojson" in capsys.readouterr().err
+
+
+def test_a_missing_optional_package_names_its_extra(monkeypatch, tmp_path: Path, capsys):
+    import importlib
+
+    import pytest
+
+    from incidents.errors import MissingExtra
+
+    for module, extra in (("maps.static_png", "png"), ("incidents.geocode.online", "online")):
+        monkeypatch.delitem(sys.modules, module, raising=False)
+        monkeypatch.setitem(sys.modules, "matplotlib", None)
+        monkeypatch.setitem(sys.modules, "geopy", None)
+        monkeypatch.delitem(sys.modules, "incidents.geocode.online_http", raising=False)
+        with pytest.raises(MissingExtra, match=rf"pip install 'incident-mapper\[{extra}\]'"):
+            importlib.import_module(module)
+    monkeypatch.delitem(sys.modules, "maps.static_png", raising=False)
+    out = tmp_path / "m.html"
+    assert main(["render", str(SEED), "-o", str(out), "--png", str(tmp_path / "m.png")]) == 1
+    err = capsys.readouterr().err.strip().splitlines()[-1]
+    assert err == "incident-map: error: render --png needs an optional package: pip install 'incident-mapper[png]'"
+
+
+def test_cache_folder_is_the_platforms_unless_set(monkeypatch, tmp_path: Path):
+    from platformdirs import user_cache_dir
+
+    from incidents.geocode.geonames import cache_dir
+
+    monkeypatch.setenv("INCIDENT_MAP_CACHE", str(tmp_path))
+    assert cache_dir() == tmp_path
+    monkeypatch.delenv("INCIDENT_MAP_CACHE")
+    assert cache_dir() == Path(user_cache_dir("incident-mapper", appauthor=False))

@@ -134,9 +134,6 @@ def _ogr(path: Path) -> Table:
     except ModuleNotFoundError as exc:  # pragma: no cover - a core dependency
         raise InputError("reading GIS layers needs pyogrio: pip install pyogrio", path=str(path)) from exc
     try:
-        size = path.stat().st_size
-        if size == 0:
-            raise InputError("file is empty")
         layers = pyogrio.list_layers(path)
         frame = pyogrio.read_dataframe(path, layer=layers[0][0] if len(layers) else None, fid_as_index=True)
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
@@ -148,7 +145,7 @@ def _parquet(path: Path) -> Table:
     try:
         import pyarrow.parquet as pq
     except ModuleNotFoundError as exc:
-        raise InputError("Parquet input needs pyarrow: pip install 'incident-mapper[parquet]'") from exc
+        raise InputError("Parquet input needs pyarrow: pip install pyarrow") from exc
     try:
         metadata = pq.read_schema(path).metadata or {}
         if b"geo" in metadata:

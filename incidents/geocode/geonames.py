@@ -50,8 +50,14 @@ FORMAT = 5  # 5: the module moved to incidents.geocode (pickles name their class
 
 
 def cache_dir() -> Path:
-    """Where indexes and caches live: $INCIDENT_MAP_CACHE or ~/.cache/incident-mapper."""
-    return Path(os.environ.get("INCIDENT_MAP_CACHE") or Path.home() / ".cache" / "incident-mapper")
+    """Where indexes and caches live: $INCIDENT_MAP_CACHE, else the platform's user cache folder
+    (~/.cache/incident-mapper on Linux, ~/Library/Caches/incident-mapper on macOS, %LOCALAPPDATA% on Windows)."""
+    override = os.environ.get("INCIDENT_MAP_CACHE")
+    if override:
+        return Path(override)
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("incident-mapper", appauthor=False))
 
 
 def city_radius_m(population: int) -> float:

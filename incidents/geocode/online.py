@@ -19,7 +19,12 @@ from importlib.metadata import PackageNotFoundError, metadata
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from geopy.geocoders import Nominatim, Photon
+try:
+    from geopy.geocoders import Nominatim, Photon
+except ModuleNotFoundError as exc:  # an optional part: say which extra brings it
+    from ..errors import MissingExtra
+
+    raise MissingExtra("online geocoding (--online)", "online") from exc
 
 from ..errors import (
     GeocoderBadResponse,

@@ -35,8 +35,13 @@ from urllib.request import (
     getproxies,
 )
 
-from geopy import exc as geopy_exc
-from geopy.adapters import AdapterHTTPError, BaseSyncAdapter
+try:
+    from geopy import exc as geopy_exc
+    from geopy.adapters import AdapterHTTPError, BaseSyncAdapter
+except ModuleNotFoundError as exc:  # an optional part: say which extra brings it
+    from ..errors import MissingExtra
+
+    raise MissingExtra("online geocoding (--online) and gazetteer fetch", "online") from exc
 
 __all__ = ["UrllibAdapter", "Failure", "classify", "retry_after_seconds", "is_loopback", "MAX_BODY_BYTES", "origin",
            "SameOriginRedirects", "CrossOriginRedirect"]
