@@ -89,15 +89,22 @@ class Gazetteer:
         return list(seen.values())
 
 
-def load_gazetteer(path: str | Path, *, name: str | None = None) -> Gazetteer:
-    """Read a gazetteer YAML file; a bad entry is an InputError naming the file, entry and field."""
-    path = Path(path)
+def read_entries_file(path: Path, what: str) -> dict:
+    """A bundled or user YAML data file whose top level holds an 'entries' list (`what` names it in errors)."""
     try:
         raw = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise InputError(f"cannot read gazetteer: {exc}", path=str(path)) from exc
+        raise InputError(f"cannot read {what}: {exc}", path=str(path)) from exc
     if not isinstance(raw, dict) or not isinstance(raw.get("entries"), list):
-        raise InputError("a gazetteer needs a top-level 'entries' list", path=str(path))
+        article = "an" if what[0] in "aeiou" else "a"
+        raise InputError(f"{article} {what} needs a top-level 'entries' list", path=str(path))
+    return raw
+
+
+def load_gazetteer(path: str | Path, *, name: str | None = None) -> Gazetteer:
+    """Read a gazetteer YAML file; a bad entry is an InputError naming the file, entry and field."""
+    path = Path(path)
+    raw = read_entries_file(path, "gazetteer")
     entries = []
     for i, item in enumerate(raw["entries"]):
         record = f"entry '{item.get('id')}'" if isinstance(item, dict) and item.get("id") else f"entries[{i}]"

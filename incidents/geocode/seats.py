@@ -15,12 +15,12 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..errors import InputError
 from ..models import GazetteerRef, GeoContext, Precision
 from .backends import PlaceCandidate
+from .gazetteer import read_entries_file
 from .geonames import GeoNamesBackend, great_circle_km
 from .names import normalise
 
@@ -83,12 +83,7 @@ class SeatsOfPower(BaseModel):
 def load_seats(path: str | Path) -> SeatsOfPower:
     """Read a seats-of-power file; a bad entry is an InputError naming the file, entry and field."""
     path = Path(path)
-    try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise InputError(f"cannot read seats of power: {exc}", path=str(path)) from exc
-    if not isinstance(raw, dict) or not isinstance(raw.get("entries"), list):
-        raise InputError("a seats-of-power file needs a top-level 'entries' list", path=str(path))
+    raw = read_entries_file(path, "seats-of-power file")
     try:
         table = SeatsOfPower.model_validate(raw)
     except ValidationError as exc:
