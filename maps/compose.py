@@ -7,7 +7,7 @@ import itertools
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import folium
 import orjson
@@ -113,7 +113,7 @@ IncidentMapper.init({{ this._parent.get_name() }},
 _SCRIPT_ESCAPES = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
 
 
-def _json_for_script(payload: dict) -> str:
+def _json_for_script(payload: Any) -> str:
     """JSON that cannot close or confuse the <script> element it sits in."""
     raw = orjson.dumps(payload, option=orjson.OPT_SORT_KEYS).decode()
     for char, escaped in _SCRIPT_ESCAPES:

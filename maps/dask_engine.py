@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import glob
+import io
 import operator
 import os
 import shutil
@@ -189,10 +190,13 @@ def _merge_and_write(part: int, buckets: list[list[LocatedReport]], event: dict[
 
 def _chunks(path: Path, work: Path) -> list[tuple[str, str, int]]:
     """(chunk file, original file, rows before it) for `path`: a big CSV cut into CHUNK_ROWS-row files."""
+    from incidents.loader import read_input_text
+
     if path.suffix.lower() != ".csv" or path.stat().st_size < CHUNK_ROWS * 40:
         return [(str(path), str(path), 0)]
     out = []
-    with path.open(newline="", encoding="utf-8-sig") as fh:
+    text = read_input_text(path)  # the bounded, checked reader every input goes through (size, UTF-8, regular file)
+    with io.StringIO(text, newline="") as fh:
         reader = csv.reader(fh)
         header = next(reader, None)
         if header is None:
@@ -227,7 +231,11 @@ def _client(workers: int | None, scheduler: str | None):
         raise InputError("--engine dask needs dask: pip install 'incident-mapper[dask]'", field="--engine") from exc
 
     if scheduler:
-        return Client(scheduler), None
+        try:
+            return Client(scheduler, timeout="30s"), None
+        except (ValueError, OSError, TimeoutError) as exc:
+            raise InputError(f"cannot reach the dask scheduler {scheduler[:200]!r}: {str(exc)[:200]}",
+                             field="--scheduler") from None
     cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
                            dashboard_address=None, silence_logs=40)
     return Client(cluster), cluster
@@ -298,7 +306,7 @@ def run_dask_export(
         for answers in client.gather(client.map(_resolve_keys, batches, online=online, gazetteers=gazetteer_paths,
                                                  pure=False)):
             table.update(answers)
-        shared = client.scatter(table, broadcast=True)
+        shared = client.scatter(table, broadcast=True) if table else {}  # nothing to look up: every row has its point
         located = client.map(_locate, events, table=shared)
         summaries = client.gather(client.map(_summary, located))
         unresolved = [u for s, _ in summaries for u in s]
@@ -316,8 +324,9 @@ def run_dask_export(
             per_part.append(client.submit(_merge_and_write, part, buckets, event, policy, merge, str(staging),
                                           pure=False))
         made = client.gather(per_part)
-        if output.exists():
-            shutil.rmtree(output)
+        if output.exists():  # the previous dataset is moved aside, the new one takes its name, then the old goes
+            old = work / "previous"
+            os.replace(output, old)
         os.replace(staging, output)
     finally:
         client.close()

@@ -10,13 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 import folium
-import orjson
 from branca.element import MacroElement
 
 from incidents.models import MappedEvent
 
 from .assets import asset_tags
-from .compose import IncidentMap, MapOptions, _IncidentLayers, _Text, map_bundles
+from .compose import IncidentMap, MapOptions, _IncidentLayers, _json_for_script, _Text, map_bundles
 
 __all__ = ["IncidentLayers"]
 
@@ -49,7 +48,7 @@ class IncidentLayers:
         mode = "local" if self.asset_base else "cdn"
         folium_map.add_child(_Assets(asset_tags(bundles, mode, self.asset_base, None)))
         tiles = [
-            (orjson.dumps(getattr(layer, "layer_name", name)).decode(), layer)
+            (_json_for_script(str(getattr(layer, "layer_name", name))), layer)  # the user's names: script-safe
             for name, layer in folium_map._children.items() if isinstance(layer, folium.TileLayer)
         ]
         folium_map.add_child(_IncidentLayers(self._map.payload_json(), tiles, self.options, False))

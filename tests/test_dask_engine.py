@@ -55,3 +55,19 @@ def test_dask_equals_one_process_on_200k_rows(tmp_path: Path) -> None:
     import dask_geopandas
 
     assert len(dask_geopandas.read_parquet(many).compute()) == len(_frame(one))  # one dataset to dask-geopandas
+
+
+def test_rows_with_their_own_points_and_a_second_run_into_the_same_dataset(tmp_path: Path) -> None:
+    table = write_table(tmp_path / "spread.csv", "spread", 3_000)  # every row has lat/lon/radius: nothing to look up
+    one, many = tmp_path / "one.parquet", tmp_path / "many.parquet"
+    assert main(["export", str(table), "-o", str(one)]) == 0
+    for _ in range(2):  # the second run replaces the first dataset
+        assert main(["export", str(table), "-o", str(many), "--engine", "dask", "--workers", "1"]) == 0
+    pd.testing.assert_frame_equal(_frame(one), _frame(many))
+
+
+def test_a_bad_scheduler_address_is_one_line_exit_2(tmp_path: Path, capsys) -> None:
+    table = write_table(tmp_path / "hour.csv", "hour", 10)
+    code = main(["export", str(table), "-o", str(tmp_path / "x.parquet"), "--engine", "dask", "--scheduler", "notaurl"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(err) == 1 and "--scheduler" in err[0]

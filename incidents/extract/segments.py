@@ -147,9 +147,18 @@ def split_article(text: str) -> tuple[Segment | None, list[Segment], list[Post]]
     return headline, statements, posts
 
 
+# A full stop that ends an abbreviation or an initial, not a sentence: "the U.S. Embassy", "Gen. Tiani", "J. Smith"
+_ABBREVIATION = re.compile(
+    r"(?:\b(?:[A-Z]\.){2,}|\b[A-Z]\.|\b(?:Mr|Mrs|Ms|Dr|St|Gen|Lt|Col|Maj|Capt|Sgt|Cpl|Adm|Gov|Sen|Rep|Pres|Prof|"
+    r"Jr|Sr|No|Mt|Ave|Blvd|Rd|vs|etc|approx|Sra|Sr|Av|Pl|Col))\.$"
+)
+
+
 def _sentences(line: Segment, text: str) -> list[Segment]:
     out, cursor = [], line.start
     for match in _SENTENCE_END.finditer(line.text):
+        if _ABBREVIATION.search(line.text, 0, match.start()):
+            continue  # "near the U.S. Embassy in Niamey" is one sentence
         end = line.start + match.start()
         out.append(Segment(cursor, end, text[cursor:end]))
         cursor = line.start + match.end()

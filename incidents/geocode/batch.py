@@ -72,7 +72,7 @@ def read_places(path: str | Path, default: GeoContext) -> list[BatchRow]:
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         raise InputError("contains a NUL character", path=name, record=f"line {line}")
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)  # an unclosed quote is an error, not one row
     try:
         header = next(reader, None)
         if header is None:

@@ -58,7 +58,7 @@ def export_outputs(output: Path, kind: str, *, polygons: bool, reports: bool, qm
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),  # a folder only for --engine dask's dataset (checked below)
     required=True,
     help="OUT.geojson, OUT.gpkg, OUT.kml, OUT.csv, OUT.parquet (GeoParquet) or OUT.fgb (FlatGeobuf); the suffix "
     "picks the format.",
@@ -93,6 +93,8 @@ def command(inputs, output, polygons, reports, engine, workers, scheduler, artic
         return
     if workers or scheduler:
         raise InputError("--workers and --scheduler need --engine dask", field="--engine")
+    if output.is_dir():
+        raise InputError("is a directory; name an output file", path=str(output), field="-o/--output")
     kind = export_kind(output)
     if qml and kind != "geojson":
         raise InputError("--qml styles a GeoJSON export (a GeoPackage carries its own styles); use -o OUT.geojson",

@@ -89,9 +89,12 @@ def build(extract: Path, output: Path, country: str | None) -> None:
     from incidents.geocode.osm_pack import pack_places, write_pack
     from incidents.geocode.osm_pbf import read_extract
 
+    from incidents.reading import check_library_input
+
     _check_suffix(output)
     check_outputs([extract], [Output(output, "-o/--output")])
     code = _country(country)
+    check_library_input(extract, limit=1 << 40)  # osmium opens it itself: a FIFO or device is refused, never read
     click.echo(f"reading {extract} ...", err=True)
     contents = read_extract(extract, progress=lambda n: click.echo(f"  {n:,} tagged objects read", err=True))
     borders = len(contents.boundaries)
