@@ -107,3 +107,11 @@ def test_every_choice_has_a_reason():
     assert "near Nashville" in resolver.resolve("Lebanon", GeoContext(country="US", city="Nashville")).reason
     assert "namesakes" in resolver.resolve("Paris", GeoContext()).reason
     assert resolver.resolve("Caracas", GeoContext(country="VE")).reason
+
+
+def test_an_unknown_quarter_of_the_event_city_stays_in_that_city_not_its_region():
+    from incidents.geocode import default_resolver
+    from incidents.models import GeoContext
+
+    found = default_resolver().resolve("Plateau, Niamey", GeoContext(country="NE", city="Niamey"))
+    assert found.precision.value == "city" and found.radius_m < 20_000

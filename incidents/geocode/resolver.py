@@ -154,8 +154,10 @@ class PlaceResolver:
             # "Dahieh, Beirut" with Dahieh unknown: somewhere in Beirut, at Beirut's size and a lower score
             enclosing = scope.enclosing
             area = None
-            if enclosing.candidate.precision is Precision.city and len(phrase.trailing) == 1:
-                # "Guheriz, Duhok": a town unknown to every table is somewhere in Duhok the governorate, not the city
+            event_city = context.city is not None and normalise(context.city) == normalise(scope.enclosing_name or "")
+            if enclosing.candidate.precision is Precision.city and len(phrase.trailing) == 1 and not event_city:
+                # "Guheriz, Duhok": a town unknown to every table is somewhere in Duhok the governorate, not the city;
+                # but "Plateau, Niamey" in a Niamey event is a part of the event's city, not the Niamey region
                 area = self._admin1_named(scope.enclosing_name, enclosing.candidate.country)
             if area is not None:
                 enclosing = replace(enclosing, found=Found(area, "admin"))

@@ -88,7 +88,6 @@ def build(extract: Path, output: Path, country: str | None) -> None:
     """
     from incidents.geocode.osm_pack import pack_places, write_pack
     from incidents.geocode.osm_pbf import read_extract
-
     from incidents.reading import check_library_input
 
     _check_suffix(output)
