@@ -218,3 +218,10 @@ def test_gis_layers_parquet_and_dataframes_are_read_alike(tmp_path: Path):
         first = event.reports[0]
         assert first.id == "VEN9001" and abs(first.lat - 10.5061) < 1e-6 and abs(first.lon + 66.9146) < 1e-6, path
         assert first.radius_m == 5_000 and first.attributes["fatalities"] == 2, path
+
+
+def test_dataset_days_are_read_in_the_zone_where_the_rows_lie():
+    from incidents.loader import load_event
+
+    event = load_event(DATA / "acled.csv")  # Venezuelan rows with coordinates, no zone column
+    assert event.timezone == "America/Caracas"

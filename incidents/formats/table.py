@@ -94,12 +94,24 @@ def _dataset_event(table: Table, adapter: Adapter, strict: bool, title: str) -> 
             cited.setdefault(source["id"], source)
         rows.append((where, row))
     try:
-        return event_of(rows, title, extra_sources=list(cited.values()))
+        event = event_of(rows, title, extra_sources=list(cited.values()))
     except InputError as exc:
         theirs = _THEIR_COLUMN.get(adapter.name, {}).get(exc.field or "")
         if theirs is None:
             raise
         raise InputError(exc.message, record=exc.record, field=theirs) from exc
+    if "timezone" not in event:
+        # a dataset's dates are local days (ACLED's event_date, UCDP's date_start): read them in the zone where its
+        # first located row lies, never silently in UTC
+        point = next(((r["lat"], r["lon"]) for _, r in rows if r.get("lat") is not None and r.get("lon") is not None),
+                     None)
+        if point is not None:
+            from ..geocode.timezones import zone_at
+
+            zone = zone_at(float(point[0]), float(point[1]))
+            if zone and not zone.startswith("Etc/"):
+                event["timezone"] = zone
+    return event
 
 
 def read_tabular_event(source: str | Path | Any, *, format: str | None = None, columns: str | dict | None = None,
