@@ -225,10 +225,15 @@ def _write_chunk(work: Path, n: int, header: list[str], rows: list[list[str]], o
 
 
 def _client(workers: int | None, scheduler: str | None):
+    import logging
+
     try:
         from dask.distributed import Client, LocalCluster
     except ModuleNotFoundError as exc:
         raise InputError("--engine dask needs dask: pip install 'incident-mapper[dask]'", field="--engine") from exc
+    # the cluster's own INFO chatter only with -v, like ours (distributed sets its loggers to INFO on import)
+    level = logging.getLogger("maps").getEffectiveLevel()
+    logging.getLogger("distributed").setLevel(level)
 
     if scheduler:
         try:
@@ -237,7 +242,9 @@ def _client(workers: int | None, scheduler: str | None):
             raise InputError(f"cannot reach the dask scheduler {scheduler[:200]!r}: {str(exc)[:200]}",
                              field="--scheduler") from None
     cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
-                           dashboard_address=None, silence_logs=40)
+                           dashboard_address=None,
+                           # a failed task is reported by us, in one line: the workers' own tracebacks only with -v
+                           silence_logs=level if level <= logging.INFO else logging.CRITICAL)
     return Client(cluster), cluster
 
 

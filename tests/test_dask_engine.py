@@ -71,3 +71,16 @@ def test_a_bad_scheduler_address_is_one_line_exit_2(tmp_path: Path, capsys) -> N
     code = main(["export", str(table), "-o", str(tmp_path / "x.parquet"), "--engine", "dask", "--scheduler", "notaurl"])
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 2 and len(err) == 1 and "--scheduler" in err[0]
+
+
+def test_a_bad_row_is_one_line_exit_2_naming_file_row_and_column(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text("id,event_type,where,when_start,source,summary\nr1,gunfire,Caracas,2026-13-01,s1,x\n")
+    done = subprocess.run([sys.executable, "-m", "maps.cli", "export", str(bad), "-o", str(tmp_path / "x.parquet"),
+                           "--engine", "dask", "--workers", "1"], capture_output=True, text=True, timeout=300)
+    lines = done.stderr.strip().splitlines()
+    assert done.returncode == 2 and len(lines) == 1, done.stderr
+    assert "bad.csv: row 2: field 'when_start'" in lines[0] and "Traceback" not in done.stderr
